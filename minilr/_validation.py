@@ -1,0 +1,243 @@
+"""Input validation shared by the losses and the estimators.
+
+Every error says what was wrong and what to do about it; the wording of some
+messages follows scikit-learn's so that its estimator checks recognise them.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "DataConversionWarning",
+    "check_X",
+    "check_y",
+    "check_Xy",
+    "check_binary_targets",
+    "check_probabilities",
+    "check_scalar",
+]
+
+
+class DataConversionWarning(UserWarning):
+    """Warning that the input was converted to another shape or type."""
+
+
+def _is_sparse(a):
+    return hasattr(a, "tocsr")
+
+
+def _is_dask(a):
+    return type(a).__module__.split(".")[0] == "dask"
+
+
+def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
+    """Return ``X`` as a finite 2-D float array (float32 kept, anything else float64).
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+        The inputs, one row per sample.
+    name : str, default="X"
+        Name used in error messages.
+    ensure_min_samples : int, default=1
+        Smallest number of rows accepted.
+    dtype : numpy dtype, optional
+        Force this floating dtype instead of keeping float32/float64.
+
+    Raises
+    ------
+    TypeError
+        For sparse matrices and inputs that are not numbers at all.
+    ValueError
+        For the wrong number of dimensions, empty input, complex or
+        non-numeric values, NaN or infinity.
+    """
+    if X is None:
+        raise ValueError(f"{name} is None; pass an array of shape (n_samples, n_features).")
+    if _is_sparse(X):
+        raise TypeError(
+            f"Sparse input is not supported: {name} is a sparse matrix. "
+            f"Convert it with {name}.toarray() first."
+        )
+    if _is_dask(X):
+        return X
+    try:
+        X = np.asarray(X)
+    except ValueError as exc:
+        raise ValueError(
+            f"{name} could not be turned into an array (are the rows of different "
+            f"lengths?): {exc}"
+        ) from None
+    if np.iscomplexobj(X):
+        raise ValueError("Complex data not supported; pass real numbers.")
+    if X.dtype.kind in "USO":
+        X = _to_float(X, name)
+    if X.ndim != 2:
+        if X.ndim < 2:
+            raise ValueError(
+                f"Expected 2D array for {name}, got {X.ndim}D array instead: shape "
+                f"{X.shape}. Reshape your data either using array.reshape(-1, 1) if it "
+                "has a single feature or array.reshape(1, -1) if it contains a single sample."
+            )
+        raise ValueError(
+            f"Expected 2D array for {name}, got {X.ndim}D array instead: shape {X.shape}. "
+            "Flatten each sample into one row, e.g. X.reshape(len(X), -1)."
+        )
+    if dtype is not None:
+        X = X.astype(dtype, copy=False)
+    elif X.dtype != np.float32:
+        X = X.astype(np.float64, copy=False)
+    m, n = X.shape
+    if m < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {m} sample(s) (shape={X.shape}) while a minimum of "
+            f"{ensure_min_samples} is required: {name} is empty."
+        )
+    if n < 1:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
+            f"required: {name} has no columns."
+        )
+    _check_finite(X, name)
+    return X
+
+
+def _to_float(X, name):
+    try:
+        return X.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        kind = TypeError if isinstance(exc, TypeError) else ValueError
+        raise kind(
+            f"{name} must contain only numbers, but converting it to float failed: {exc}. "
+            "Encode text or categorical columns as numbers first."
+        ) from None
+
+
+def _check_finite(A, name):
+    # sum() is one fast pass; only look closer when it is not finite.
+    if np.isfinite(np.sum(A)):
+        return
+    if np.isnan(A).any():
+        raise ValueError(f"Input {name} contains NaN. Remove or impute the missing values first.")
+    if not np.isfinite(A).all():
+        raise ValueError(
+            f"Input {name} contains infinity or a value too large for dtype('{A.dtype}'). "
+            "Remove those values or rescale the data."
+        )
+
+
+def check_y(y, *, name="y", allow_2d=False):
+    """Return ``y`` as an array of shape (m,) (or (m, K) if ``allow_2d``).
+
+    A column vector of shape (m, 1) is flattened with a
+    :class:`DataConversionWarning` unless ``allow_2d``.
+    """
+    if y is None:
+        raise ValueError(
+            "This estimator requires y to be passed, but the target y is None. "
+            "Call fit(X, y) with the labels."
+        )
+    if _is_sparse(y):
+        raise TypeError(f"Sparse input is not supported for {name}; use {name}.toarray().")
+    if _is_dask(y):
+        return y
+    y = np.asarray(y)
+    if np.iscomplexobj(y):
+        raise ValueError("Complex data not supported; pass real labels.")
+    if y.ndim == 2 and y.shape[1] == 1 and not allow_2d:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change "
+            "the shape of y to (n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=3,
+        )
+        y = y.ravel()
+    if y.ndim != 1 and not (allow_2d and y.ndim == 2):
+        raise ValueError(
+            f"{name} should be a 1d array of labels, got an array of shape {y.shape}."
+        )
+    if y.dtype.kind in "fc" and y.size:
+        _check_finite(y, name)
+    return y
+
+
+def check_Xy(X, y, *, allow_2d_y=False, ensure_min_samples=1):
+    """Validate ``X`` and ``y`` together: both well-formed and of the same length."""
+    X = check_X(X, ensure_min_samples=ensure_min_samples)
+    y = check_y(y, allow_2d=allow_2d_y)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y have different numbers of samples: X has {X.shape[0]} rows but y "
+            f"has {y.shape[0]} labels. Pass one label per row of X."
+        )
+    return X, y
+
+
+def check_binary_targets(y, *, name="y"):
+    """Return ``y`` as a float array after checking that all values are 0 or 1."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must contain the numbers 0 and 1, got dtype {y.dtype}.")
+    bad = (y != 0) & (y != 1)
+    if np.any(bad):
+        raise ValueError(
+            f"{name} must contain only 0 and 1 for the binary losses; found "
+            f"{np.unique(y[bad])[:5]}. Encode the labels first, e.g. y = (labels == positive)."
+        )
+    return y if y.dtype.kind == "f" else y.astype(np.float64)
+
+
+def check_probabilities(p, *, name="p"):
+    """Return ``p`` as a float array after checking that it lies in [0, 1]."""
+    p = np.asarray(p)
+    if p.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must contain probabilities (numbers), got dtype {p.dtype}.")
+    p = p.astype(np.result_type(p.dtype, np.float32), copy=False)
+    if np.any(np.isnan(p)) or np.any((p < 0) | (p > 1)):
+        raise ValueError(f"{name} must contain probabilities in [0, 1]; found values outside it or NaN.")
+    return p
+
+
+def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None, low_inclusive=True,
+                 allowed=None):
+    """Check one hyperparameter and return it; the error names the parameter.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name : str
+        The parameter's name, as the user typed it.
+    kind : type or tuple of types, default=numbers.Real
+        Accepted types (``bool`` is never accepted as a number).
+    low, high : float, optional
+        Bounds (``high`` inclusive).
+    low_inclusive : bool, default=True
+        Whether ``low`` itself is allowed.
+    allowed : collection, optional
+        For string options: the accepted values.
+    """
+    if allowed is not None:
+        if value not in allowed:
+            raise ValueError(f"{name} must be one of {sorted(allowed)}, got {value!r}.")
+        return value
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be a {_kind_name(kind)}, got {value!r} of type {type(value).__name__}.")
+    if isinstance(value, numbers.Real) and not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    if low is not None and (value < low or (value == low and not low_inclusive)):
+        op = ">=" if low_inclusive else ">"
+        raise ValueError(f"{name} must be {op} {low}, got {value!r}.")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high}, got {value!r}.")
+    return value
+
+
+def _kind_name(kind):
+    if kind is numbers.Integral:
+        return "whole number"
+    if kind is numbers.Real:
+        return "number"
+    return getattr(kind, "__name__", str(kind))

@@ -1,0 +1,278 @@
+"""The lessons' data: two bundled real data sets, generators and a train/test split.
+
+The real files live in the project's ``datasets/`` folder (with their
+provenance in ``datasets/README.md``). Set the environment variable
+``MINILR_DATA_DIR`` to read them from somewhere else.
+"""
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ._validation import check_scalar
+from .functions import sigmoid
+
+__all__ = [
+    "data_dir",
+    "load_breast_cancer_wisconsin",
+    "load_digits_20x20",
+    "load_mat",
+    "make_sum_threshold",
+    "make_linear_boundary",
+    "train_test_split",
+]
+
+BREAST_CANCER_FILE = "breast-cancer-wisconsin.data"
+DIGITS_FILE = "digits_5000_20x20.mat"
+
+BREAST_CANCER_FEATURES = (
+    "Clump_Thickness",
+    "Uniformity_of_Cell_Size",
+    "Uniformity_of_Cell_Shape",
+    "Marginal_Adhesion",
+    "Single_Epithelial_Cell_Size",
+    "Bare_Nuclei",
+    "Bland_Chromatin",
+    "Normal_Nucleoli",
+    "Mitoses",
+)
+
+_HOW_TO_GET = (
+    "The file ships in the minilr repository's datasets/ folder; clone the whole "
+    "repository and install it with `pip install -e .`, or set MINILR_DATA_DIR to "
+    "the folder that holds the file (see datasets/README.md for the sources)."
+)
+
+
+def data_dir():
+    """Folder the bundled data files are read from (``MINILR_DATA_DIR`` or ``datasets/``)."""
+    env = os.environ.get("MINILR_DATA_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "datasets"
+
+
+def _data_file(name):
+    path = data_dir() / name
+    if not path.is_file():
+        raise FileNotFoundError(f"minilr data file {name!r} not found at {path}. {_HOW_TO_GET}")
+    return path
+
+
+def load_breast_cancer_wisconsin(impute="median", return_names=True):
+    """Load the original Wisconsin breast-cancer data (699 samples, 9 features).
+
+    Parameters
+    ----------
+    impute : {"median", None}, default="median"
+        How to fill the 16 missing ``Bare_Nuclei`` values: with the column's
+        median, or not at all (they stay NaN).
+    return_names : bool, default=True
+        Also return the feature names.
+
+    Returns
+    -------
+    X : ndarray of shape (699, 9), float64
+        Cell measurements, each an integer score 1..10.
+    y : ndarray of shape (699,), int64
+        1 for malignant (class 4 in the file), 0 for benign (class 2).
+    feature_names : tuple of str
+        Only if ``return_names``.
+    """
+    check_scalar(impute, "impute", allowed={"median", None})
+    path = _data_file(BREAST_CANCER_FILE)
+    try:
+        raw = np.genfromtxt(path, delimiter=",", missing_values="?", filling_values=np.nan)
+    except ValueError as exc:
+        raise ValueError(f"{path} is not a readable breast-cancer data file: {exc}. {_HOW_TO_GET}") from None
+    if raw.ndim != 2 or raw.shape[1] != 11 or np.isnan(raw[:, [0, 10]]).any():
+        raise ValueError(
+            f"{path} does not have the UCI layout (11 comma-separated columns per row, "
+            f"got shape {raw.shape}); the file may be corrupt. {_HOW_TO_GET}"
+        )
+    X, classes = raw[:, 1:10], raw[:, 10]
+    if not set(np.unique(classes)) <= {2.0, 4.0}:
+        raise ValueError(f"{path}: the class column must hold 2 or 4; the file may be corrupt. {_HOW_TO_GET}")
+    y = (classes // 2 - 1).astype(np.int64)
+    if impute == "median":
+        X = X.copy()
+        for j in range(X.shape[1]):
+            missing = np.isnan(X[:, j])
+            if missing.any():
+                X[missing, j] = np.median(X[~missing, j])
+    return (X, y, BREAST_CANCER_FEATURES) if return_names else (X, y)
+
+
+def load_mat(path):
+    """Load ``X`` and ``y`` from a MATLAB ``.mat`` file (as in the classic exercises).
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    X : ndarray of shape (m, n), float64
+    y : ndarray of shape (m,)
+        The file's labels, flattened and unchanged.
+    """
+    from scipy.io import loadmat  # scipy.io is only needed here
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No .mat file at {path}.")
+    try:
+        data = loadmat(path)
+    except Exception as exc:  # scipy raises several types for a damaged file
+        raise ValueError(f"{path} could not be read as a MATLAB .mat file ({exc}); it may be corrupt.") from None
+    missing = [k for k in ("X", "y") if k not in data]
+    if missing:
+        raise ValueError(f"{path} has no variable(s) {missing}; minilr expects 'X' and 'y'.")
+    X = np.asarray(data["X"], dtype=np.float64)
+    y = np.asarray(data["y"]).ravel()
+    if X.ndim != 2 or X.shape[0] != y.shape[0]:
+        raise ValueError(f"{path}: X of shape {X.shape} and y of {y.shape} do not match.")
+    return X, y
+
+
+def load_digits_20x20(original_labels=False):
+    """Load the 5000 handwritten digits, 20x20 grayscale (500 of each digit).
+
+    Parameters
+    ----------
+    original_labels : bool, default=False
+        Return the file's own labels 1..10 (10 stands for the digit 0) instead
+        of the digit values 0..9.
+
+    Returns
+    -------
+    X : ndarray of shape (5000, 400), float64 in [0, 1]
+        Each image unrolled column-major: ``X[i].reshape(20, 20, order="F")``.
+    y : ndarray of shape (5000,), int64
+    """
+    path = _data_file(DIGITS_FILE)
+    try:
+        X, y = load_mat(path)
+    except ValueError as exc:
+        raise ValueError(f"{exc} {_HOW_TO_GET}") from None
+    if X.shape != (5000, 400):
+        raise ValueError(f"{path}: expected X of shape (5000, 400), got {X.shape}; the file may be corrupt. {_HOW_TO_GET}")
+    y = y.astype(np.int64)
+    return (X, y) if original_labels else (X, y % 10)
+
+
+def make_sum_threshold(n_samples=1000, n_features=10, threshold=3.0, random_state=None):
+    r"""Features drawn from N(0, 1); the label says whether their sum exceeds ``threshold``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), int64
+
+    Notes
+    -----
+    .. math::
+        x_{ij} \sim \mathcal N(0, 1), \qquad y_i = [\textstyle\sum_j x_{ij} > t]
+    """
+    check_scalar(n_samples, "n_samples", kind=int, low=1)
+    check_scalar(n_features, "n_features", kind=int, low=1)
+    rng = np.random.default_rng(random_state)
+    X = rng.standard_normal((n_samples, n_features))
+    y = (X.sum(axis=1) > threshold).astype(np.int64)
+    return X, y
+
+
+def make_linear_boundary(n_samples=1000, w=(1.0, 3.0), b=0.1, random_state=None):
+    r"""Two features with a known linear boundary and sigmoid label noise.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+    w : pair of float, default=(1, 3)
+        True weights.
+    b : float, default=0.1
+        True intercept.
+    random_state : int, Generator or None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+        :math:`x_1 \sim \mathcal N(0, 2^2)`, :math:`x_2 \sim \mathcal N(0, 1)`.
+    y : ndarray of shape (n_samples,), int64
+
+    Notes
+    -----
+    .. math::
+        P(y = 1 \mid x) = \sigma(w_1 x_1 + w_2 x_2 + b)
+
+    The true boundary is the line :math:`w_1 x_1 + w_2 x_2 + b = 0`. Because
+    labels are drawn at random near it, no classifier reaches accuracy 1.
+    """
+    check_scalar(n_samples, "n_samples", kind=int, low=1)
+    w = np.asarray(w, dtype=np.float64)
+    if w.shape != (2,):
+        raise ValueError(f"w must hold two weights (w1, w2), got shape {w.shape}.")
+    rng = np.random.default_rng(random_state)
+    X = np.column_stack([rng.normal(0.0, 2.0, n_samples), rng.normal(0.0, 1.0, n_samples)])
+    p = sigmoid(X @ w + b)
+    y = (rng.random(n_samples) < p).astype(np.int64)
+    return X, y
+
+
+def train_test_split(X, y, test_size=0.25, random_state=None, stratify=None):
+    """Split arrays into a random train and test part.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, ...)
+    y : ndarray of shape (m, ...)
+    test_size : float in (0, 1) or int, default=0.25
+        Fraction (or number) of samples in the test part.
+    random_state : int, Generator or None
+    stratify : ndarray of shape (m,), optional
+        Labels whose proportions both parts should keep (usually ``y``).
+
+    Returns
+    -------
+    X_train, X_test, y_train, y_test
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    m = X.shape[0]
+    if y.shape[0] != m:
+        raise ValueError(f"X has {m} rows but y has {y.shape[0]}; they must match.")
+    if isinstance(test_size, float):
+        check_scalar(test_size, "test_size", low=0.0, high=1.0, low_inclusive=False)
+        if test_size >= 1.0:
+            raise ValueError(f"test_size must be below 1.0, got {test_size}.")
+        n_test = int(np.ceil(test_size * m))
+    else:
+        n_test = check_scalar(test_size, "test_size", kind=(int, np.integer), low=1, high=m - 1)
+    if n_test < 1 or n_test >= m:
+        raise ValueError(f"test_size={test_size} leaves an empty train or test part for {m} samples.")
+    rng = np.random.default_rng(random_state)
+    if stratify is None:
+        perm = rng.permutation(m)
+        test, train = perm[:n_test], perm[n_test:]
+    else:
+        test, train = _stratified_indices(np.asarray(stratify), n_test, rng)
+    return X[train], X[test], y[train], y[test]
+
+
+def _stratified_indices(labels, n_test, rng):
+    """Pick test indices class by class, in proportion to each class's size."""
+    m = labels.shape[0]
+    if labels.shape[0] != m or labels.ndim != 1:
+        raise ValueError("stratify must be a 1-D array with one label per sample.")
+    classes, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    if counts.min() < 2:
+        raise ValueError("stratify needs at least 2 samples of every class.")
+    # Largest-remainder rounding keeps the total at exactly n_test.
+    quota = counts * n_test / m
+    take = np.floor(quota).astype(int)
+    for k in np.argsort(quota - take)[::-1][: n_test - take.sum()]:
+        take[k] += 1
+    test = np.concatenate([rng.permutation(np.flatnonzero(inverse == k))[: take[k]] for k in range(classes.size)])
+    mask = np.ones(m, dtype=bool)
+    mask[test] = False
+    return rng.permutation(test), rng.permutation(np.flatnonzero(mask))

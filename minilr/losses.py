@@ -1,0 +1,284 @@
+r"""Costs and their gradients for logistic and softmax regression.
+
+Two forms live here, on purpose:
+
+* the lessons' form, ``regularized_cost(theta, X, y, lam)`` and
+  ``regularized_gradient(theta, X, y, lam)``, where ``X`` already carries a
+  first column of ones and ``theta[0]`` is the (unpenalised) bias;
+* the estimators' form, ``cost_and_gradient(w, b, X, y, lam)``, which keeps
+  the intercept ``b`` separate so that ``X`` is never copied to add a column,
+  and computes the logits ``z = X @ w + b`` once for both the cost and the
+  gradient.
+
+Both compute the cost from the logits (log-sum-exp), so they are exact and
+finite for any finite parameters.
+"""
+
+import numpy as np
+
+from ._validation import check_binary_targets, check_probabilities, check_Xy
+from .functions import logsumexp
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "regularized_cost",
+    "regularized_gradient",
+    "cost_and_gradient",
+    "softmax_cost_and_gradient",
+]
+
+
+def _softplus_and_sigmoid(z):
+    """Return ``log(1 + e^z)`` and ``sigmoid(z)`` from one ``exp`` call."""
+    # exp(-|z|) <= 1 never overflows; its underflow to 0 is the right limit.
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+    softplus = np.maximum(z, 0) + np.log1p(e)
+    h = np.where(z >= 0, 1, e) / (1 + e)
+    return softplus, h
+
+
+def binary_cross_entropy(y, p):
+    r"""Mean binary cross-entropy of probabilities ``p`` for labels ``y``.
+
+    Parameters
+    ----------
+    y : array-like of shape (m,) or (m, K)
+        Labels in {0, 1}.
+    p : array-like of the same shape as ``y``
+        Predicted probabilities of label 1. They are clipped to
+        :math:`[\epsilon, 1 - \epsilon]` (machine epsilon of their dtype), so
+        the result is finite at exactly 0 and 1, as in ``sklearn.metrics.log_loss``.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math::
+        J = -\frac{1}{m} \sum_i \bigl[y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr]
+
+    With ``y`` of shape (m, K) the K column means are summed.
+    """
+    y = check_binary_targets(y)
+    p = check_probabilities(p, name="p")
+    if y.shape != p.shape:
+        raise ValueError(f"y and p must have the same shape, got y {y.shape} and p {p.shape}.")
+    eps = np.finfo(p.dtype).eps
+    p = np.clip(p, eps, 1 - eps)
+    m = y.shape[0]
+    return float(-np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / m)
+
+
+def binary_cross_entropy_with_logits(y, z):
+    r"""Mean binary cross-entropy computed exactly from the logits ``z``.
+
+    Parameters
+    ----------
+    y : array-like of shape (m,) or (m, K)
+        Labels in {0, 1}.
+    z : array-like of the same shape as ``y``
+        Logits, :math:`p = \sigma(z)`.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    Since :math:`-\log\sigma(z) = \log(1 + e^{-z})`,
+
+    .. math::
+        J = \frac{1}{m} \sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr],
+
+    evaluated as :math:`\max(z, 0) + \log(1 + e^{-|z|}) - y z`: no clipping,
+    no overflow.
+    """
+    y = check_binary_targets(y)
+    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    if y.shape != z.shape:
+        raise ValueError(f"y and z must have the same shape, got y {y.shape} and z {z.shape}.")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("z contains NaN or infinity; logits must be finite.")
+    softplus, _ = _softplus_and_sigmoid(z)
+    return float(np.sum(softplus - y * z) / y.shape[0])
+
+
+def regularized_cost(theta, X, y, lam):
+    r"""Regularized logistic cost, the lessons' form (bias column in ``X``).
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n,) or (n, K)
+        Parameters; ``theta[0]`` is the bias and is not penalised. With K
+        columns, K independent one-vs-all problems are evaluated at once.
+    X : ndarray of shape (m, n)
+        Inputs whose first column is all ones.
+    y : ndarray of shape (m,) or (m, K)
+        Labels in {0, 1}, one column per problem.
+    lam : float
+        Regularization strength :math:`\lambda \ge 0`.
+
+    Returns
+    -------
+    J : float
+        The cost; with K columns, the sum of the K problems' costs (so its
+        gradient is the K gradients side by side).
+
+    Notes
+    -----
+    .. math::
+        J(\theta) = \frac{1}{m} \sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr]
+                    + \frac{\lambda}{2m} \sum_{j \ge 1} \theta_j^2,
+        \quad z = X\theta
+    """
+    theta, X, y = _check_lesson_args(theta, X, y, lam)
+    J, _, _ = cost_and_gradient(theta[1:], theta[0], X[:, 1:], y, lam)
+    return J
+
+
+def regularized_gradient(theta, X, y, lam):
+    r"""Gradient of :func:`regularized_cost`, the lessons' form.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n,) or (n, K)
+        Parameters; ``theta[0]`` is the bias and is not penalised.
+    X : ndarray of shape (m, n)
+        Inputs whose first column is all ones.
+    y : ndarray of shape (m,) or (m, K)
+        Labels in {0, 1}.
+    lam : float
+        Regularization strength.
+
+    Returns
+    -------
+    grad : ndarray of the same shape as ``theta``
+
+    Notes
+    -----
+    .. math::
+        \nabla J(\theta) = \frac{1}{m} X^\top (\sigma(X\theta) - y)
+                           + \frac{\lambda}{m} [0, \theta_1, \dots, \theta_n]
+    """
+    theta, X, y = _check_lesson_args(theta, X, y, lam)
+    m = X.shape[0]
+    _, h = _softplus_and_sigmoid(X @ theta)
+    r = h - y
+    grad = X.T @ r / m
+    grad[1:] += lam / m * theta[1:]  # the bias row stays unpenalised
+    return grad
+
+
+def _check_lesson_args(theta, X, y, lam):
+    """Validate the lessons' ``(theta, X, y, lam)`` and return arrays."""
+    X, y = check_Xy(X, y, allow_2d_y=True)
+    y = check_binary_targets(y)
+    theta = np.asarray(theta, dtype=X.dtype)
+    if theta.shape[0] != X.shape[1] or theta.ndim != y.ndim:
+        raise ValueError(
+            f"theta of shape {theta.shape} does not fit X of shape {X.shape} and y of "
+            f"shape {y.shape}: theta needs one row per column of X (bias column included) "
+            "and, for K problems at once, one column per column of y."
+        )
+    if y.ndim == 2 and theta.shape[1] != y.shape[1]:
+        raise ValueError(f"theta has {theta.shape[1]} columns but y has {y.shape[1]}.")
+    if not np.isfinite(lam) or lam < 0:
+        raise ValueError(f"lam must be a finite number >= 0, got {lam!r}.")
+    return theta, X, y
+
+
+def cost_and_gradient(w, b, X, y, lam=0.0):
+    r"""Regularized logistic cost and its gradient in one pass, intercept apart.
+
+    This is what the estimators and optimisers call on every step, so it does
+    not validate its arguments (the estimator did that once, in ``fit``).
+
+    Parameters
+    ----------
+    w : ndarray of shape (n,) or (n, K)
+        Weights (no bias row).
+    b : float or ndarray of shape (K,)
+        Intercept(s), not penalised.
+    X : ndarray of shape (m, n)
+        Inputs, without a bias column.
+    y : ndarray of shape (m,) or (m, K)
+        Labels in {0, 1}.
+    lam : float, default=0.0
+        Regularization strength.
+
+    Returns
+    -------
+    J : float
+        Cost (summed over the K problems when ``w`` has K columns).
+    grad_w : ndarray of the same shape as ``w``
+    grad_b : float or ndarray of shape (K,)
+
+    Notes
+    -----
+    .. math::
+        z = Xw + b, \quad h = \sigma(z), \quad r = h - y
+
+        J = \frac{1}{m} \sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr]
+            + \frac{\lambda}{2m} \lVert w \rVert^2
+
+        \nabla_w J = \frac{1}{m} X^\top r + \frac{\lambda}{m} w, \quad
+        \nabla_b J = \frac{1}{m} \sum_i r_i
+    """
+    m = X.shape[0]
+    z = X @ w + b
+    softplus, h = _softplus_and_sigmoid(z)
+    r = h - y
+    J = (np.sum(softplus - y * z) + 0.5 * lam * np.sum(w * w)) / m
+    grad_w = (X.T @ r + lam * w) / m
+    grad_b = np.sum(r, axis=0) / m
+    return J, grad_w, grad_b
+
+
+def softmax_cost_and_gradient(W, b, X, Y, lam=0.0):
+    r"""Regularized softmax (multinomial) cross-entropy and its gradient.
+
+    Not validated, like :func:`cost_and_gradient`.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n, K)
+        Weights, one column per class.
+    b : ndarray of shape (K,)
+        Intercepts, not penalised.
+    X : ndarray of shape (m, n)
+        Inputs, without a bias column.
+    Y : ndarray of shape (m, K)
+        One-hot labels.
+    lam : float, default=0.0
+        Regularization strength.
+
+    Returns
+    -------
+    J : float
+    grad_W : ndarray of shape (n, K)
+    grad_b : ndarray of shape (K,)
+
+    Notes
+    -----
+    .. math::
+        Z = XW + b, \quad P = \operatorname{softmax}(Z), \quad R = P - Y
+
+        J = \frac{1}{m} \sum_i \Bigl[\operatorname{lse}(Z_i) - \sum_k Y_{ik} Z_{ik}\Bigr]
+            + \frac{\lambda}{2m} \lVert W \rVert^2
+
+        \nabla_W J = \frac{1}{m} X^\top R + \frac{\lambda}{m} W, \quad
+        \nabla_b J = \frac{1}{m} \sum_i R_i
+    """
+    m = X.shape[0]
+    Z = X @ W + b
+    lse = logsumexp(Z, axis=1, keepdims=True)
+    with np.errstate(under="ignore"):
+        P = np.exp(Z - lse)
+    R = P - Y
+    J = (np.sum(lse) - np.sum(Y * Z) + 0.5 * lam * np.sum(W * W)) / m
+    grad_W = (X.T @ R + lam * W) / m
+    grad_b = np.sum(R, axis=0) / m
+    return J, grad_W, grad_b
