@@ -26,6 +26,8 @@ __all__ = [
     "regularized_gradient",
     "cost_and_gradient",
     "softmax_cost_and_gradient",
+    "hessian_vector_product",
+    "softmax_hessian_vector_product",
 ]
 
 
@@ -282,3 +284,57 @@ def softmax_cost_and_gradient(W, b, X, Y, lam=0.0):
     grad_W = (X.T @ R + lam * W) / m
     grad_b = np.sum(R, axis=0) / m
     return J, grad_W, grad_b
+
+
+def hessian_vector_product(w, b, X, v_w, v_b, lam=0.0):
+    r"""Product of the logistic cost's Hessian at ``(w, b)`` with a direction ``(v_w, v_b)``.
+
+    Used by the Newton-CG solver, which never forms the Hessian itself.
+
+    Parameters
+    ----------
+    w : ndarray of shape (n,) or (n, K)
+    b : float or ndarray of shape (K,)
+    X : ndarray of shape (m, n)
+    v_w : ndarray of the shape of ``w``
+    v_b : float or ndarray of the shape of ``b``
+    lam : float, default=0.0
+
+    Returns
+    -------
+    Hv_w : ndarray of the shape of ``w``
+    Hv_b : float or ndarray of the shape of ``b``
+
+    Notes
+    -----
+    .. math::
+        h = \sigma(Xw + b), \quad d = h(1 - h) \odot (X v_w + v_b)
+
+        H v = \Bigl(\frac{1}{m} X^\top d + \frac{\lambda}{m} v_w,\;
+                    \frac{1}{m} \textstyle\sum_i d_i\Bigr)
+    """
+    m = X.shape[0]
+    _, h = _softplus_and_sigmoid(X @ w + b)
+    d = h * (1 - h) * (X @ v_w + v_b)
+    return (X.T @ d + lam * v_w) / m, np.sum(d, axis=0) / m
+
+
+def softmax_hessian_vector_product(W, b, X, V, v_b, lam=0.0):
+    r"""Hessian-vector product of :func:`softmax_cost_and_gradient`.
+
+    Notes
+    -----
+    .. math::
+        P = \operatorname{softmax}(XW + b), \quad U = XV + v_b, \quad
+        D = P \odot \bigl(U - \textstyle\sum_k P_{:k} U_{:k}\bigr)
+
+        H v = \Bigl(\frac{1}{m} X^\top D + \frac{\lambda}{m} V,\;
+                    \frac{1}{m} \textstyle\sum_i D_i\Bigr)
+    """
+    m = X.shape[0]
+    Z = X @ W + b
+    with np.errstate(under="ignore"):
+        P = np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
+    U = X @ V + v_b
+    D = P * (U - np.sum(P * U, axis=1, keepdims=True))
+    return (X.T @ D + lam * V) / m, np.sum(D, axis=0) / m

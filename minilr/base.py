@@ -1,0 +1,122 @@
+"""A small base for minilr's estimators: parameters, fitted checks, input checks.
+
+It follows scikit-learn's conventions (so ``clone``, ``Pipeline`` and
+``GridSearchCV`` work) without importing scikit-learn.
+"""
+
+import inspect
+
+import numpy as np
+
+from ._validation import _is_dask, check_X
+from .exceptions import not_fitted_error
+
+__all__ = ["BaseEstimator", "ClassifierMixin"]
+
+
+class BaseEstimator:
+    """Parameters from the ``__init__`` signature; ``__init__`` only stores them."""
+
+    @classmethod
+    def _get_param_names(cls):
+        signature = inspect.signature(cls.__init__)
+        return sorted(
+            p.name
+            for p in signature.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        )
+
+    def get_params(self, deep=True):
+        """Return the constructor parameters as a dict (nested ones too if ``deep``)."""
+        params = {}
+        for name in self._get_param_names():
+            value = getattr(self, name)
+            params[name] = value
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                params.update({f"{name}__{k}": v for k, v in value.get_params().items()})
+        return params
+
+    def set_params(self, **params):
+        """Set constructor parameters (``estimator__lam=...`` reaches a nested one)."""
+        valid = self._get_param_names()
+        nested = {}
+        for key, value in params.items():
+            name, _, sub = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for {type(self).__name__}. "
+                    f"Valid parameters are: {valid}."
+                )
+            if sub:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+        for name, sub_params in nested.items():
+            getattr(self, name).set_params(**sub_params)
+        return self
+
+    def __repr__(self):
+        defaults = {
+            p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
+        }
+        changed = []
+        for name in self._get_param_names():
+            value = getattr(self, name)
+            default = defaults.get(name, inspect.Parameter.empty)
+            if not _same(value, default):
+                changed.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self):
+        # Only scikit-learn calls this, so importing it here is free for users.
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
+
+    def _check_is_fitted(self):
+        if not hasattr(self, "n_features_in_"):
+            raise not_fitted_error(self)
+
+    def _check_X_predict(self, X):
+        """Validate ``X`` for prediction: fitted, finite, and the right number of features."""
+        self._check_is_fitted()
+        X = check_X(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input. Pass data with the same "
+                "columns as in fit."
+            )
+        return X
+
+
+def _same(a, b):
+    try:
+        return bool(a is b or a == b) and type(a) is type(b)
+    except (ValueError, TypeError):
+        return False
+
+
+class ClassifierMixin:
+    """``score`` (accuracy) and the classifier tags."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X, y):
+        """Mean accuracy of ``predict(X)`` against ``y``."""
+        y = np.asarray(y)
+        return float(np.mean(self.predict(X) == y))
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+        )
+
+
+def is_dask_collection(a):
+    """True for dask arrays (checked without importing dask)."""
+    return _is_dask(a)

@@ -1,0 +1,276 @@
+r"""Logistic regression: the estimator students fit in every lesson.
+
+The cost is :func:`minilr.losses.cost_and_gradient` (or its softmax twin),
+the training loop is one of :mod:`minilr.optim`; this module only connects
+them: it encodes the labels, packs ``(w, b)`` into the flat vector an
+optimiser works on, and unpacks the result into ``coef_`` and ``intercept_``.
+"""
+
+import numbers
+
+import numpy as np
+
+from ._validation import check_scalar, check_Xy
+from .base import BaseEstimator, ClassifierMixin
+from .functions import sigmoid, softmax
+from .losses import (
+    cost_and_gradient,
+    hessian_vector_product,
+    softmax_cost_and_gradient,
+    softmax_hessian_vector_product,
+)
+from .optim import SCIPY_METHODS, gradient_descent, minibatch_sgd, minimize
+
+__all__ = ["LogisticRegression", "encode_labels"]
+
+SOLVERS = ("gd", "sgd") + tuple(SCIPY_METHODS)
+
+
+def encode_labels(y, estimator_name="The estimator"):
+    """Return ``classes_`` and ``y`` as indices into it, rejecting non-class targets.
+
+    Parameters
+    ----------
+    y : ndarray of shape (m,)
+        Labels of any type (numbers, strings).
+
+    Returns
+    -------
+    classes : ndarray of shape (K,)
+        The sorted distinct labels.
+    y_idx : ndarray of shape (m,), int
+        ``classes[y_idx] == y``.
+    """
+    if y.dtype.kind == "f" and np.any(y != np.round(y)):
+        raise ValueError(
+            "Unknown label type: continuous. y holds real numbers, but a classifier needs "
+            "class labels; use a regression model, or turn y into classes, e.g. y > 0.5."
+        )
+    if y.dtype.kind == "O" and any(isinstance(v, float) and v != round(v) for v in y[:1000]):
+        raise ValueError("Unknown label type: continuous. y must hold class labels.")
+    try:
+        classes, y_idx = np.unique(y, return_inverse=True)
+    except TypeError:
+        raise ValueError("Unknown label type: y mixes labels that cannot be sorted (e.g. numbers and strings).") from None
+    if classes.size < 2:
+        raise ValueError(
+            f"{estimator_name} needs samples of at least 2 classes in y, but y contains only "
+            f"one class: {classes[0] if classes.size else 'none'}."
+        )
+    return classes, y_idx.reshape(-1)
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    r"""Regularized logistic regression, trained by gradient descent, SGD or scipy.
+
+    Parameters
+    ----------
+    lam : float, default=1.0
+        Regularization strength :math:`\lambda \ge 0` of the lessons' cost; the
+        intercept is not penalised. scikit-learn's ``C`` is :math:`1/\lambda`.
+    solver : {"lbfgs", "gd", "sgd", "tnc", "cg", "bfgs", "newton-cg"}, default="lbfgs"
+        "gd" is batch gradient descent, "sgd" mini-batch SGD; the others are
+        scipy's optimisers.
+    multi_class : {"ova", "multinomial"}, default="ova"
+        For more than two classes: K one-vs-all problems solved together
+        (one ``X @ W`` per step), or softmax regression.
+    learning_rate : float, default=0.1
+        Step size for "gd" and "sgd".
+    max_iter : int, default=1000
+        Epochs ("gd", "sgd") or iterations (scipy solvers) at most.
+    batch_size : int, default=32
+        Mini-batch size for "sgd".
+    momentum : float, default=0.0
+        Momentum for "sgd" (0 is plain SGD).
+    tol : float, default=1e-4
+        Stopping tolerance on the gradient ("gd" and the scipy solvers) or on
+        the epoch cost's improvement ("sgd").
+    fit_intercept : bool, default=True
+        Learn an intercept :math:`b` (kept apart from the weights and from X).
+    threshold : float, default=0.5
+        Binary ``predict`` says the second class when its probability is at
+        least this.
+    random_state : int, Generator or None, default=None
+        Seed of the generator that shuffles the mini-batches ("sgd").
+    verbose : int, default=0
+        Show a progress bar during ``fit``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+    n_iter_ : int
+        Epochs or iterations run.
+    history_ : ndarray of shape (n_iter_,)
+        The cost at every epoch (scipy solvers: the starting cost, then one
+        value per iteration).
+    converged_ : bool
+
+    Notes
+    -----
+    .. math::
+        J(w, b) = \frac{1}{m} \sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr]
+                  + \frac{\lambda}{2m} \lVert w \rVert^2, \quad z = Xw + b
+    """
+
+    def __init__(self, *, lam=1.0, solver="lbfgs", multi_class="ova", learning_rate=0.1,
+                 max_iter=1000, batch_size=32, momentum=0.0, tol=1e-4, fit_intercept=True,
+                 threshold=0.5, random_state=None, verbose=0):
+        self.lam = lam
+        self.solver = solver
+        self.multi_class = multi_class
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.momentum = momentum
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.threshold = threshold
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    def _check_params(self):
+        check_scalar(self.lam, "lam", low=0.0)
+        check_scalar(self.solver, "solver", allowed=set(SOLVERS))
+        check_scalar(self.multi_class, "multi_class", allowed={"ova", "multinomial"})
+        check_scalar(self.learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_scalar(self.batch_size, "batch_size", kind=numbers.Integral, low=1)
+        check_scalar(self.momentum, "momentum", low=0.0, high=1.0)
+        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.threshold, "threshold", low=0.0, high=1.0)
+        if not isinstance(self.fit_intercept, (bool, np.bool_)):
+            raise TypeError(f"fit_intercept must be True or False, got {self.fit_intercept!r}.")
+
+    def fit(self, X, y):
+        """Fit the model to ``X`` of shape (m, n) and labels ``y`` of shape (m,).
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        X, y = check_Xy(X, y)
+        self.classes_, y_idx = encode_labels(y, type(self).__name__)
+        self.n_features_in_ = X.shape[1]
+        K = self.classes_.size
+        softmax_loss = K > 2 and self.multi_class == "multinomial"
+        if K == 2:
+            Y = y_idx.astype(X.dtype)
+        else:
+            Y = np.zeros((X.shape[0], K), dtype=X.dtype)
+            Y[np.arange(X.shape[0]), y_idx] = 1
+        problem = _Problem(X, Y, self.lam, self.fit_intercept, softmax_loss)
+        result = self._optimise(problem)
+        w, b = problem.unpack(result.x.astype(X.dtype, copy=False))
+        self.coef_ = np.array(w.T.reshape(-1, X.shape[1]))
+        self.intercept_ = np.array(np.reshape(b, -1), dtype=X.dtype)
+        self.history_ = result.history
+        self.n_iter_ = result.n_iter
+        self.converged_ = result.converged
+        return self
+
+    def _optimise(self, problem):
+        common = dict(max_iter=self.max_iter, tol=self.tol, verbose=self.verbose)
+        x0 = problem.zeros()
+        if self.solver == "gd":
+            return gradient_descent(problem.fun, x0, learning_rate=self.learning_rate, **common)
+        if self.solver == "sgd":
+            return minibatch_sgd(
+                problem.batch_fun, x0, problem.m, learning_rate=self.learning_rate,
+                batch_size=self.batch_size, update="momentum" if self.momentum > 0 else "sgd",
+                momentum=self.momentum, random_state=self.random_state, **common,
+            )
+        return minimize(problem.fun, x0, method=self.solver, hessp=problem.hessp, **common)
+
+    # ------------------------------------------------------------------ predict
+    def decision_function(self, X):
+        """Logits: shape (m,) for two classes, (m, K) for more.
+
+        For two classes, positive values favour ``classes_[1]``.
+        """
+        X = self._check_X_predict(X)
+        Z = X @ self.coef_.T + self.intercept_
+        return Z.ravel() if Z.shape[1] == 1 else Z
+
+    def predict_proba(self, X):
+        """Class probabilities of shape (m, K); each row sums to 1.
+
+        Two classes: :math:`[1 - \\sigma(z), \\sigma(z)]`. One-vs-all: the K
+        sigmoids normalised per row. Multinomial: the softmax.
+        """
+        Z = self.decision_function(X)
+        if Z.ndim == 1:
+            p = sigmoid(Z)
+            return np.column_stack([1 - p, p])
+        if self.multi_class == "multinomial":
+            return softmax(Z)
+        P = sigmoid(Z)
+        return P / np.sum(P, axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Predicted class labels, shape (m,).
+
+        Two classes: ``classes_[1]`` where its probability is at least
+        ``threshold``. More: the class with the largest score.
+        """
+        Z = self.decision_function(X)
+        if Z.ndim == 1:
+            return self.classes_[(sigmoid(Z) >= self.threshold).astype(np.intp)]
+        return self.classes_[np.argmax(Z, axis=1)]
+
+
+class _Problem:
+    """The cost of one fit as a function of a flat vector ``x = [w.ravel(), b]``."""
+
+    def __init__(self, X, Y, lam, fit_intercept, softmax_loss):
+        self.X, self.Y, self.lam = X, Y, lam
+        self.m, n = X.shape
+        self.w_shape = (n,) if Y.ndim == 1 else (n, Y.shape[1])
+        self.n_w = int(np.prod(self.w_shape))
+        self.n_b = (1 if Y.ndim == 1 else Y.shape[1]) if fit_intercept else 0
+        self.loss = softmax_cost_and_gradient if softmax_loss else cost_and_gradient
+        self._hvp = softmax_hessian_vector_product if softmax_loss else hessian_vector_product
+        # One reusable gradient buffer: packing [grad_w, grad_b] without np.concatenate.
+        self._g = np.empty(self.n_w + self.n_b, dtype=X.dtype)
+
+    def zeros(self):
+        return np.zeros(self.n_w + self.n_b, dtype=self.X.dtype)
+
+    def unpack(self, x):
+        """Views ``w`` (shape ``w_shape``) and ``b`` into the flat ``x``."""
+        x = x.astype(self.X.dtype, copy=False)  # scipy hands float64: compute in X's dtype
+        w = x[: self.n_w].reshape(self.w_shape)
+        if not self.n_b:
+            return w, 0.0
+        b = x[self.n_w:] if len(self.w_shape) == 2 else x[self.n_w]
+        return w, b
+
+    def _pack(self, g_w, g_b):
+        g = self._g
+        g[: self.n_w] = g_w.reshape(-1)
+        if self.n_b:
+            g[self.n_w:] = g_b
+        return g
+
+    def fun(self, x):
+        """Cost and flat gradient; the gradient buffer is reused by the next call."""
+        w, b = self.unpack(x)
+        J, g_w, g_b = self.loss(w, b, self.X, self.Y, self.lam)
+        return float(J), self._pack(g_w, g_b)
+
+    def batch_fun(self, x, idx):
+        # lam scaled by |B|/m: the batch cost is its mean loss + lam/(2m)|w|^2,
+        # so the batch gradient is an unbiased estimate of the full one.
+        w, b = self.unpack(x)
+        J, g_w, g_b = self.loss(w, b, self.X[idx], self.Y[idx], self.lam * len(idx) / self.m)
+        return float(J), self._pack(g_w, g_b)
+
+    def hessp(self, x, p):
+        w, b = self.unpack(x)
+        v_w, v_b = self.unpack(p)
+        h_w, h_b = self._hvp(w, b, self.X, v_w, v_b, self.lam)
+        return self._pack(h_w, h_b).copy()

@@ -1,0 +1,458 @@
+r"""Optimisers that know nothing about models.
+
+Each one takes a function returning ``(cost, gradient)`` for a flat parameter
+array and returns an :class:`OptimizeResult`. The cost history is taken from
+evaluations the optimiser does anyway, never from an extra pass over the data.
+
+* :func:`gradient_descent`: full-batch steps :math:`x \leftarrow x - \eta \nabla J(x)`.
+* :func:`minibatch_sgd`: shuffled mini-batches with the update rules
+  :class:`SGD`, :class:`Momentum` or :class:`Adam` (the MLP uses the same rules).
+* :func:`minimize`: scipy's TNC, L-BFGS-B, CG, BFGS and Newton-CG.
+
+If the cost stops being finite or explodes, training stops at once with a
+:class:`~minilr.exceptions.DivergenceError` that names the epoch; a
+``KeyboardInterrupt`` stops it cleanly and returns the last completed epoch.
+"""
+
+import math
+import warnings
+
+import numpy as np
+
+from ._validation import check_scalar
+from .exceptions import ConvergenceWarning, DivergenceError
+
+__all__ = [
+    "OptimizeResult",
+    "SGD",
+    "Momentum",
+    "Adam",
+    "gradient_descent",
+    "minibatch_sgd",
+    "minimize",
+    "SCIPY_METHODS",
+]
+
+# The cost may rise this many times above its starting value before we call
+# it divergence: enough for the oscillation of a large but working step.
+DIVERGENCE_FACTOR = 100
+
+
+class OptimizeResult:
+    """What an optimiser returns.
+
+    Attributes
+    ----------
+    x : ndarray
+        The final parameters (those of the last completed epoch).
+    fun : float
+        The last recorded cost.
+    history : ndarray of shape (n_iter,)
+        The cost at every epoch (iteration).
+    n_iter : int
+        Epochs (iterations) completed.
+    converged : bool
+        Whether the tolerance was met.
+    interrupted : bool
+        Whether training was stopped by ``KeyboardInterrupt``.
+    message : str
+        Why it stopped.
+    """
+
+    def __init__(self, x, history, converged, message, interrupted=False, n_iter=None):
+        self.x = x
+        self.history = np.asarray(history, dtype=np.float64)
+        self.n_iter = len(self.history) if n_iter is None else n_iter
+        self.fun = float(self.history[-1]) if self.n_iter else float("nan")
+        self.converged = bool(converged)
+        self.interrupted = bool(interrupted)
+        self.message = message
+
+    def __repr__(self):
+        return (
+            f"OptimizeResult(fun={self.fun:.6g}, n_iter={self.n_iter}, "
+            f"converged={self.converged}, message={self.message!r})"
+        )
+
+
+# ---------------------------------------------------------------- update rules
+class SGD:
+    r"""Plain gradient step :math:`x \leftarrow x - \eta g`."""
+
+    def __init__(self, learning_rate):
+        self.learning_rate = learning_rate
+
+    def step(self, x, g):
+        """Update ``x`` in place from the gradient ``g``."""
+        x -= self.learning_rate * g
+
+
+class Momentum:
+    r"""Heavy-ball momentum.
+
+    .. math::
+        v \leftarrow \mu v - \eta g, \qquad x \leftarrow x + v
+    """
+
+    def __init__(self, learning_rate, momentum=0.9):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.v = None
+
+    def step(self, x, g):
+        if self.v is None:
+            self.v = np.zeros_like(x)
+        self.v *= self.momentum
+        self.v -= self.learning_rate * g
+        x += self.v
+
+
+class Adam:
+    r"""Adam (Kingma & Ba, 2015).
+
+    .. math::
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2
+
+        x \leftarrow x - \eta \frac{\hat m}{\sqrt{\hat v} + \epsilon}, \quad
+        \hat m = \frac{m}{1 - \beta_1^t}, \ \hat v = \frac{v}{1 - \beta_2^t}
+    """
+
+    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.learning_rate = learning_rate
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m = self.v = None
+        self.t = 0
+
+    def step(self, x, g):
+        if self.m is None:
+            self.m, self.v = np.zeros_like(x), np.zeros_like(x)
+        self.t += 1
+        self.m *= self.beta1
+        self.m += (1 - self.beta1) * g
+        self.v *= self.beta2
+        self.v += (1 - self.beta2) * (g * g)
+        # Both bias corrections folded into one scalar step size.
+        eta = self.learning_rate * math.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        x -= eta * self.m / (np.sqrt(self.v) + self.eps)
+
+
+UPDATE_RULES = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_update_rule(name, learning_rate, momentum=0.9):
+    """Build the update rule called ``name`` ("sgd", "momentum" or "adam")."""
+    check_scalar(name, "update", allowed=set(UPDATE_RULES))
+    if name == "momentum":
+        return Momentum(learning_rate, momentum)
+    return UPDATE_RULES[name](learning_rate)
+
+
+# ---------------------------------------------------------------- helpers
+def _diverged(J, J0, epoch):
+    """Raise :class:`DivergenceError` if the cost ``J`` is not finite or exploded."""
+    if math.isfinite(J) and J <= DIVERGENCE_FACTOR * max(J0, 1e-12):
+        return
+    what = "is not finite" if not math.isfinite(J) else f"exploded from {J0:.4g} to {J:.4g}"
+    raise DivergenceError(
+        f"Training diverged at epoch {epoch}: the cost {what}. "
+        "Lower the learning rate (or standardise the features).",
+        epoch=epoch,
+    )
+
+
+def _progress(verbose, total, desc):
+    if not verbose:
+        return None
+    from tqdm.auto import tqdm  # imported only when a bar is asked for
+
+    return tqdm(total=total, desc=desc, leave=False)
+
+
+def _finish(x, history, n, converged, message, interrupted, pbar, n_iter=None):
+    if pbar is not None:
+        pbar.close()
+    if not np.all(np.isfinite(x)):
+        raise DivergenceError(
+            f"Training diverged at epoch {n}: the parameters are not finite. "
+            "Lower the learning rate (or standardise the features).",
+            epoch=n,
+        )
+    if not converged and not interrupted:
+        warnings.warn(
+            f"{message} Increase max_iter or scale the features (for gradient descent, "
+            "a larger learning rate may help too).",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return OptimizeResult(x, history[:n], converged, message, interrupted, n_iter)
+
+
+def _check_common(learning_rate, max_iter, tol):
+    check_scalar(learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+    check_scalar(max_iter, "max_iter", kind=(int, np.integer), low=1)
+    check_scalar(tol, "tol", low=0.0)
+
+
+# ---------------------------------------------------------------- full batch
+def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callback=None,
+                     verbose=0):
+    r"""Batch gradient descent.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (cost, grad)`` with ``grad`` of the shape of ``x``.
+    x0 : ndarray of shape (p,)
+        Starting point (copied).
+    learning_rate : float, default=0.1
+        Step size :math:`\eta`.
+    max_iter : int, default=1000
+        Number of epochs at most.
+    tol : float, default=1e-6
+        Stop when :math:`\max_j |\nabla J_j| \le` ``tol`` (0 runs all epochs).
+    callback : callable, optional
+        ``callback(epoch, x, cost)`` after every epoch; returning True stops.
+    verbose : int, default=0
+        Show a progress bar with the current cost.
+
+    Returns
+    -------
+    OptimizeResult
+        ``history[k]`` is the cost at the start of epoch ``k + 1``.
+
+    Notes
+    -----
+    .. math::
+        x_{k+1} = x_k - \eta \nabla J(x_k)
+    """
+    _check_common(learning_rate, max_iter, tol)
+    x = np.array(x0, copy=True)
+    history = np.empty(max_iter)
+    pbar = _progress(verbose, max_iter, "gradient descent")
+    converged, interrupted, message = False, False, f"Reached max_iter={max_iter} epochs."
+    n = 0
+    try:
+        for n in range(1, max_iter + 1):
+            J, g = fun(x)
+            history[n - 1] = J
+            _diverged(J, history[0], n)
+            if tol > 0 and np.max(np.abs(g)) <= tol:
+                converged, message = True, f"Gradient below tol={tol} after {n} epochs."
+                break
+            x -= learning_rate * g
+            if pbar is not None:
+                pbar.update(1)
+                pbar.set_postfix(cost=f"{J:.6g}", refresh=False)
+            if callback is not None and callback(n, x, J):
+                message = f"Stopped by the callback after {n} epochs."
+                converged = True
+                break
+    except KeyboardInterrupt:
+        interrupted, message = True, f"Interrupted during epoch {n}."
+        n -= 1
+    except DivergenceError as exc:
+        if pbar is not None:
+            pbar.close()
+        exc.history = history[:n].copy()
+        raise
+    return _finish(x, history, n, converged, message, interrupted, pbar)
+
+
+# ---------------------------------------------------------------- mini-batch
+def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_iter=100,
+                  update="sgd", momentum=0.9, tol=1e-4, n_iter_no_change=5, random_state=None,
+                  callback=None, verbose=0, batches=None):
+    r"""Mini-batch stochastic gradient descent over shuffled samples.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, idx) -> (cost, grad)`` on the samples with indices ``idx``
+        (a batch); the cost must be the batch mean plus the penalty.
+    x0 : ndarray of shape (p,)
+        Starting point (copied).
+    n_samples : int
+        Number of training samples ``m``.
+    learning_rate : float, default=0.01
+    batch_size : int, default=32
+        Samples per step; the last, smaller batch of an epoch is used too.
+    max_iter : int, default=100
+        Epochs at most.
+    update : {"sgd", "momentum", "adam"}, default="sgd"
+        The update rule.
+    momentum : float, default=0.9
+        For ``update="momentum"``.
+    tol : float, default=1e-4
+        Stop once the epoch cost has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs in a row (``tol=0`` runs every epoch).
+    n_iter_no_change : int, default=5
+    random_state : int, Generator or None
+        Seed of the generator that shuffles every epoch.
+    callback : callable, optional
+        ``callback(epoch, x, cost)`` after every epoch; returning True stops.
+    verbose : int, default=0
+        Show a progress bar.
+    batches : callable, optional
+        ``batches(rng) -> iterable of index arrays`` for one epoch, replacing
+        the default shuffle-and-slice (used to walk data that is stored in blocks).
+
+    Returns
+    -------
+    OptimizeResult
+        ``history[k]`` is the mean of the batch costs seen during epoch ``k + 1``.
+    """
+    _check_common(learning_rate, max_iter, tol)
+    check_scalar(batch_size, "batch_size", kind=(int, np.integer), low=1)
+    rule = make_update_rule(update, learning_rate, momentum)
+    rng = np.random.default_rng(random_state)
+    x = np.array(x0, copy=True)
+    history = np.empty(max_iter)
+    pbar = _progress(verbose, max_iter, f"mini-batch {update}")
+    if batches is None:
+        def batches(rng):
+            perm = rng.permutation(n_samples)
+            return (perm[i:i + batch_size] for i in range(0, n_samples, batch_size))
+
+    converged, interrupted, message = False, False, f"Reached max_iter={max_iter} epochs."
+    best, stall, n, J0 = np.inf, 0, 0, None
+    try:
+        for n in range(1, max_iter + 1):
+            total, seen = 0.0, 0
+            for idx in batches(rng):
+                J, g = fun(x, idx)
+                if J0 is None:
+                    J0 = J
+                _diverged(J, J0, n)
+                rule.step(x, g)
+                total += J * len(idx)
+                seen += len(idx)
+            history[n - 1] = J_epoch = total / seen
+            if pbar is not None:
+                pbar.update(1)
+                pbar.set_postfix(cost=f"{J_epoch:.6g}", refresh=False)
+            if callback is not None and callback(n, x, J_epoch):
+                converged, message = True, f"Stopped by the callback after {n} epochs."
+                break
+            if tol > 0:
+                stall = stall + 1 if J_epoch > best - tol else 0
+                best = min(best, J_epoch)
+                if stall >= n_iter_no_change:
+                    converged = True
+                    message = f"Epoch cost improved by less than tol={tol} for {stall} epochs."
+                    break
+    except KeyboardInterrupt:
+        interrupted, message = True, f"Interrupted during epoch {n}."
+        n -= 1
+    except DivergenceError as exc:
+        if pbar is not None:
+            pbar.close()
+        exc.history = history[: n - 1].copy()
+        raise
+    return _finish(x, history, n, converged, message, interrupted, pbar)
+
+
+# ---------------------------------------------------------------- scipy
+SCIPY_METHODS = {
+    "lbfgs": "L-BFGS-B",
+    "tnc": "TNC",
+    "cg": "CG",
+    "bfgs": "BFGS",
+    "newton-cg": "Newton-CG",
+}
+
+
+def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, callback=None,
+             verbose=0):
+    r"""Minimise with one of scipy's methods, using our fused ``(cost, grad)``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (cost, grad)``.
+    x0 : ndarray of shape (p,)
+    method : {"lbfgs", "tnc", "cg", "bfgs", "newton-cg"}, default="lbfgs"
+    tol : float, default=1e-4
+        Gradient tolerance (for L-BFGS-B the projected gradient, as in
+        scikit-learn; for Newton-CG the step tolerance).
+    max_iter : int, default=1000
+        Iterations at most (function evaluations for TNC).
+    hessp : callable, optional
+        ``hessp(x, p) -> H(x) @ p``; required by "newton-cg".
+    callback : callable, optional
+        ``callback(iteration, x, cost)``; returning True stops.
+    verbose : int, default=0
+        Show a progress bar.
+
+    Returns
+    -------
+    OptimizeResult
+        ``history`` holds the cost after each iteration.
+    """
+    from scipy import optimize  # scipy.optimize is slow to import; only here
+
+    check_scalar(method, "solver", allowed=set(SCIPY_METHODS))
+    check_scalar(max_iter, "max_iter", kind=(int, np.integer), low=1)
+    check_scalar(tol, "tol", low=0.0)
+    if method == "newton-cg" and hessp is None:
+        raise ValueError("method='newton-cg' needs hessp, the Hessian-vector product.")
+    x0 = np.asarray(x0, dtype=np.float64)
+    history = []
+    last = {"J": None, "x": x0}  # the latest cost evaluated, the latest iterate accepted
+    pbar = _progress(verbose, max_iter, method)
+
+    def fun_recorded(x):
+        J, g = fun(x)
+        if not math.isfinite(J):
+            _diverged(J, J, len(history) + 1)
+        last["J"] = J
+        if not history:
+            history.append(J)  # the starting cost
+        return J, np.array(g, dtype=np.float64)  # a copy: fun may reuse its buffer
+
+    class _Stop(Exception):
+        pass
+
+    def on_iteration(xk, *args):
+        history.append(last["J"])
+        last["x"] = np.array(xk)
+        if pbar is not None:
+            pbar.update(1)
+            pbar.set_postfix(cost=f"{last['J']:.6g}", refresh=False)
+        if callback is not None and callback(len(history) - 1, xk, last["J"]):
+            raise _Stop
+
+    options = {"maxiter": max_iter}
+    kwargs = {}
+    if method == "lbfgs":
+        # scikit-learn's settings, so results agree at equal tol.
+        options.update(gtol=tol, ftol=64 * np.finfo(float).eps, maxls=50)
+    elif method == "tnc":
+        # TNC counts function evaluations, and stops early on a tiny change of the
+        # cost unless ftol is small too.
+        options = {"maxfun": max_iter, "gtol": tol, "ftol": tol**2}
+    elif method == "newton-cg":
+        options["xtol"] = tol
+        kwargs["hessp"] = hessp
+    else:
+        options["gtol"] = tol
+    interrupted = False
+    try:
+        res = optimize.minimize(fun_recorded, x0, method=SCIPY_METHODS[method], jac=True,
+                                callback=on_iteration, options=options, **kwargs)
+        x, message = res.x, str(res.message)
+        # Only hitting the iteration limit counts as not converged; a stop for
+        # "precision loss" means the gradient is as small as float arithmetic allows.
+        used = res.nfev if method == "tnc" else res.get("nit", 0)
+        converged = bool(res.success) or used < max_iter
+    except _Stop:
+        x, converged, message = last["x"], True, "Stopped by the callback."
+    except KeyboardInterrupt:
+        x, converged, interrupted = last["x"], False, True
+        message = f"Interrupted after {len(history) - 1} iterations."
+    if not converged and not interrupted:
+        message = f"{SCIPY_METHODS[method]} did not converge: {message}."
+    # history[0] is the starting cost, then one entry per iteration.
+    return _finish(np.asarray(x), np.asarray(history), len(history), converged, message,
+                   interrupted, pbar, n_iter=max(len(history) - 1, 0))
+
