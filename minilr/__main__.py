@@ -1,0 +1,51 @@
+"""Command line: ``python -m minilr demo`` and ``python -m minilr check student.py``."""
+
+import argparse
+import sys
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m minilr",
+        description="minilr: logistic regression and small neural networks from scratch in NumPy.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="train every model on the bundled data, print a table and save the figures",
+        description="Train logistic regression (breast cancer), one-vs-all and softmax "
+        "regression and an MLP (digits) on the bundled data; print a table and write "
+        "the main figures as PNG files.",
+    )
+    demo.add_argument("--out", default="minilr-demo", help="folder for the figures (default: ./minilr-demo/)")
+    demo.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    check = commands.add_parser(
+        "check",
+        help="check a student's functions (sigmoid, cost, gradient, ...) and say what is wrong",
+    )
+    check.add_argument("path", help="the student's .py file")
+    return parser
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "demo":
+            from .demo import run_demo
+
+            run_demo(out=args.out, progress=not args.no_progress)
+            return 0
+        from .exercises.cli import main as check_main
+
+        return check_main([args.path])
+    except (FileNotFoundError, ImportError, ValueError) as exc:
+        print(f"minilr {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
