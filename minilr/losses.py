@@ -232,15 +232,22 @@ def cost_and_gradient(w, b, X, y, lam=0.0):
     m = X.shape[0]
     z = X @ w
     z += b
-    a = np.abs(z)
-    e = np.exp(-a)  # e^{-|z|} <= 1 never overflows (its underflow to 0 is harmless)
-    d = 1 + e
     c = 0.5 - y
-    # log(1 + e^z) - y z = max(z, 0) + log d - y z, and max(z, 0) = (z + |z|) / 2:
-    # two dot products and two sums instead of a pass per term.
-    J = (np.vdot(c, z) + 0.5 * a.sum() + np.log(d).sum() + 0.5 * lam * np.vdot(w, w)) / m
+    # Only two m-sized buffers besides z and c: t holds |z|, then e^{-|z|}, d, 1/d
+    # and at last r, so memory stays small next to X.
+    t = np.abs(z)
+    # log(1 + e^z) - y z = max(z, 0) + log d - y z with max(z, 0) = (z + |z|) / 2 and
+    # d = 1 + e^{-|z|}: two dot products and two sums instead of a pass per term.
+    J = np.vdot(c, z) + 0.5 * t.sum() + 0.5 * lam * np.vdot(w, w)
+    np.negative(t, out=t)
+    with np.errstate(under="ignore"):  # e^{-|z|} <= 1 never overflows; underflow to 0 is right
+        np.exp(t, out=t)
+    t += 1  # d
+    J = (J + np.log(t).sum()) / m
     # h = sigma(z) = 1/2 + sign(z) (sigma(|z|) - 1/2) by symmetry, and sigma(|z|) = 1/d.
-    r = np.copysign(1 / d - 0.5, z)
+    np.reciprocal(t, out=t)
+    t -= 0.5
+    r = np.copysign(t, z, out=t)
     r += c  # r = h - y
     grad_w = X.T @ r
     if lam:
