@@ -221,7 +221,7 @@ def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None, low_inc
     """
     if allowed is not None:
         if value not in allowed:
-            raise ValueError(f"{name} must be one of {sorted(allowed)}, got {value!r}.")
+            raise ValueError(f"{name} must be one of {sorted(allowed, key=repr)}, got {value!r}.")
         return value
     if isinstance(value, bool) or not isinstance(value, kind):
         raise TypeError(f"{name} must be a {_kind_name(kind)}, got {value!r} of type {type(value).__name__}.")

@@ -255,15 +255,18 @@ def train_test_split(X, y, test_size=0.25, random_state=None, stratify=None):
         perm = rng.permutation(m)
         test, train = perm[:n_test], perm[n_test:]
     else:
-        test, train = _stratified_indices(np.asarray(stratify), n_test, rng)
+        stratify = np.asarray(stratify)
+        if stratify.shape != (m,):
+            raise ValueError(
+                f"stratify must hold one label per sample, shape ({m},), got {stratify.shape}."
+            )
+        test, train = _stratified_indices(stratify, n_test, rng)
     return X[train], X[test], y[train], y[test]
 
 
 def _stratified_indices(labels, n_test, rng):
     """Pick test indices class by class, in proportion to each class's size."""
     m = labels.shape[0]
-    if labels.shape[0] != m or labels.ndim != 1:
-        raise ValueError("stratify must be a 1-D array with one label per sample.")
     classes, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
     if counts.min() < 2:
         raise ValueError("stratify needs at least 2 samples of every class.")

@@ -103,7 +103,8 @@ def logsumexp(Z, axis=-1, keepdims=False):
     """
     Z = _as_float_array(Z)
     c = np.max(Z, axis=axis, keepdims=True)
-    with np.errstate(under="ignore"):
+    # Z - c may overflow to -inf for absurd spreads, whose exp is the right 0.
+    with np.errstate(under="ignore", over="ignore"):
         s = np.sum(np.exp(Z - c), axis=axis, keepdims=True)
     lse = c + np.log(s)
     return lse if keepdims else np.squeeze(lse, axis=axis)
@@ -118,7 +119,8 @@ def log_softmax(Z, axis=-1):
         \log \operatorname{softmax}(z)_k = z_k - \operatorname{lse}(z)
     """
     Z = _as_float_array(Z)
-    return Z - logsumexp(Z, axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):  # see logsumexp
+        return Z - logsumexp(Z, axis=axis, keepdims=True)
 
 
 def softmax(Z, axis=-1):
@@ -143,6 +145,6 @@ def softmax(Z, axis=-1):
     keeps every exponent :math:`\le 0`, so nothing overflows.
     """
     Z = _as_float_array(Z)
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore", over="ignore"):  # see logsumexp
         E = np.exp(Z - np.max(Z, axis=axis, keepdims=True))
     return E / np.sum(E, axis=axis, keepdims=True)

@@ -99,7 +99,8 @@ def binary_cross_entropy_with_logits(y, z):
     no overflow.
     """
     y = check_binary_targets(y)
-    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    z = np.asarray(z)
+    z = z.astype(np.result_type(z.dtype, np.float32), copy=False)
     if y.shape != z.shape:
         raise ValueError(f"y and z must have the same shape, got y {y.shape} and z {z.shape}.")
     if not np.all(np.isfinite(z)):
@@ -184,6 +185,11 @@ def _check_lesson_args(theta, X, y, lam):
             f"theta of shape {theta.shape} does not fit X of shape {X.shape} and y of "
             f"shape {y.shape}: theta needs one row per column of X (bias column included) "
             "and, for K problems at once, one column per column of y."
+        )
+    if not np.all(X[:, 0] == 1):
+        raise ValueError(
+            "The first column of X must be all ones (the bias column) in this lesson form; "
+            "add it with X = np.column_stack([np.ones(len(X)), X])."
         )
     if y.ndim == 2 and theta.shape[1] != y.shape[1]:
         raise ValueError(f"theta has {theta.shape[1]} columns but y has {y.shape[1]}.")
