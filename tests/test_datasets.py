@@ -294,3 +294,17 @@ def test_stratified_split_needs_two_samples_of_every_class():
     y[0] = 99  # a class with one sample
     with pytest.raises(ValueError, match="at least 2 samples of every class"):
         train_test_split(X, y, stratify=y)
+
+
+@pytest.mark.parametrize("cut", [slice(2, None), "double"])
+def test_train_test_split_rejects_stratify_of_the_wrong_length(cut):
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0] * 7 + [1] * 3)
+    stratify = np.r_[y, y] if cut == "double" else y[cut]
+    with pytest.raises(ValueError, match="stratify must hold one label per sample"):
+        train_test_split(X, y, test_size=0.3, random_state=0, stratify=stratify)
+
+
+def test_unknown_impute_option_names_the_choices():
+    with pytest.raises(ValueError, match=r"impute must be one of \['median', None\]"):
+        load_breast_cancer_wisconsin(impute="mean")

@@ -330,3 +330,19 @@ def test_lessons_form_rejects_negative_or_non_finite_lambda(func, lam):
     X = np.column_stack([np.ones(5), np.arange(5.0)])
     with pytest.raises(ValueError, match="lam must be a finite number >= 0"):
         func(np.zeros(2), X, np.array([0, 1, 0, 1, 1]), lam)
+
+
+def test_lesson_form_rejects_X_without_bias_column():
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    y = np.array([0, 1, 0, 1, 1, 0])
+    with pytest.raises(ValueError, match="first column of X must be all ones"):
+        regularized_cost(np.zeros(3), X, y, 1.0)
+    with pytest.raises(ValueError, match="first column of X must be all ones"):
+        regularized_gradient(np.zeros(3), X, y, 1.0)
+
+
+@pytest.mark.parametrize("z", [[1000.0], (0.5,), [3.0, -2.0]])
+def test_logits_loss_accepts_lists_tuples_and_scalars(z):
+    y = np.zeros(np.shape(z))
+    expected = np.log1p(np.exp(-np.abs(np.asarray(z)))) + np.maximum(np.asarray(z), 0)
+    assert binary_cross_entropy_with_logits(y, z) == pytest.approx(float(np.mean(expected)), rel=1e-15)
