@@ -1,0 +1,52 @@
+"""Coursework checkers: verify a student's own implementation and say what is wrong.
+
+Each ``check_*`` function runs a student's function on seeded random and
+edge cases, compares it with minilr's reference implementation and returns a
+:class:`CheckResult`; when the answer is wrong, the diagnosis names the
+mistake (the bias regularised, a missing 1/m, an unstable sigmoid, labels
+off by one, ...) by finding the deliberately wrong variant of
+:mod:`minilr.exercises.mistakes` that reproduces it.
+
+In a course's test file::
+
+    from minilr.exercises import assert_passes, check_cost
+    from student import cost
+
+    def test_cost():
+        assert_passes(check_cost(cost))   # fails with the diagnosis
+
+or, with the pytest plugin that minilr installs, the ``minilr_check``
+fixture: ``minilr_check("cost", cost)``. From a shell:
+``python -m minilr check student.py``.
+
+The signatures the students implement are listed in
+:mod:`minilr.exercises.checkers`.
+"""
+
+from .checkers import (
+    CHECKERS,
+    check_backprop,
+    check_cost,
+    check_gradient_descent_step,
+    check_gradient_fn,
+    check_predict_one_vs_all,
+    check_sigmoid,
+    check_softmax,
+)
+from .mistakes import CATALOGUE, MISTAKE_KEYS
+from .runner import CheckResult, assert_passes
+
+__all__ = [
+    "check_sigmoid",
+    "check_cost",
+    "check_gradient_fn",
+    "check_gradient_descent_step",
+    "check_predict_one_vs_all",
+    "check_backprop",
+    "check_softmax",
+    "assert_passes",
+    "CheckResult",
+    "CHECKERS",
+    "CATALOGUE",
+    "MISTAKE_KEYS",
+]
