@@ -1,0 +1,78 @@
+"""Training time of minilr's MLPClassifier against scikit-learn's, on the 20x20 digits.
+
+Both train a (400, 25, 10) network with Adam, batch 64, 50 epochs, the same
+learning rate and the same L2 penalty, on the same stratified 80/20 split.
+The two fits are interleaved, ``repeats`` times each, so a busy machine slows
+both alike; the median times are compared.
+
+Run ``python benchmarks/bench_mlp.py``.
+"""
+
+import time
+import warnings
+
+import numpy as np
+
+from minilr.datasets import load_digits_20x20, train_test_split
+from minilr.neural_net import MLPClassifier
+
+HIDDEN = (25,)
+BATCH_SIZE = 64
+EPOCHS = 50
+LEARNING_RATE = 0.001
+SKLEARN_ALPHA = 1e-4  # scikit-learn's default
+
+
+def _fit_timed(model, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # both stop at max epochs with a convergence warning
+        start = time.perf_counter()
+        model.fit(X, y)
+        return time.perf_counter() - start
+
+
+def run(repeats=5):
+    """Time both fits interleaved and compare their test accuracy.
+
+    Returns
+    -------
+    dict
+        ``case``, ``minilr_s`` and ``reference_s`` (median seconds of
+        ``repeats`` fits), ``ratio`` (minilr / scikit-learn) and
+        ``quality`` with both test accuracies.
+    """
+    from sklearn.neural_network import MLPClassifier as SkMLP
+
+    X, y = load_digits_20x20()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0,
+                                                        stratify=y)
+    # scikit-learn penalises each batch by alpha / (2 |B|); ours by alpha / (2 m).
+    alpha = SKLEARN_ALPHA * X_train.shape[0] / BATCH_SIZE
+    ours = MLPClassifier(HIDDEN, solver="adam", learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE,
+                         max_epochs=EPOCHS, alpha=alpha, random_state=0)
+    reference = SkMLP(HIDDEN, solver="adam", learning_rate_init=LEARNING_RATE,
+                      batch_size=BATCH_SIZE, max_iter=EPOCHS, alpha=SKLEARN_ALPHA, random_state=0)
+    _fit_timed(ours, X_train[:500], y_train[:500])  # warm-up: imports, BLAS threads
+    _fit_timed(reference, X_train[:500], y_train[:500])
+    times_ours, times_ref = [], []
+    for _ in range(repeats):
+        times_ours.append(_fit_timed(ours, X_train, y_train))
+        times_ref.append(_fit_timed(reference, X_train, y_train))
+    minilr_s, reference_s = float(np.median(times_ours)), float(np.median(times_ref))
+    return {
+        "case": (f"digits 20x20 (4000 train), hidden {HIDDEN}, adam lr={LEARNING_RATE}, "
+                 f"batch {BATCH_SIZE}, {EPOCHS} epochs"),
+        "minilr_s": minilr_s,
+        "reference_s": reference_s,
+        "ratio": minilr_s / reference_s,
+        "quality": {
+            "minilr_acc": float(ours.score(X_test, y_test)),
+            "reference_acc": float(reference.score(X_test, y_test)),
+        },
+    }
+
+
+if __name__ == "__main__":
+    import pprint
+
+    pprint.pprint(run())
