@@ -9,9 +9,12 @@ evaluations the optimiser does anyway, never from an extra pass over the data.
   :class:`SGD`, :class:`Momentum` or :class:`Adam` (the MLP uses the same rules).
 * :func:`minimize`: scipy's TNC, L-BFGS-B, CG, BFGS and Newton-CG.
 
-If the cost stops being finite or explodes, training stops at once with a
-:class:`~minilr.exceptions.DivergenceError` that names the epoch; a
+If the cost or the parameters stop being finite, training stops at once with
+a :class:`~minilr.exceptions.DivergenceError` that names the epoch (a cost
+that only rises, or oscillates, is not divergence: it ends in a
+:class:`~minilr.exceptions.ConvergenceWarning` that says so); a
 ``KeyboardInterrupt`` stops it cleanly and returns the last completed epoch.
+No floating-point ``RuntimeWarning`` escapes on the way.
 """
 
 import math
@@ -33,11 +36,6 @@ __all__ = [
     "SCIPY_METHODS",
 ]
 
-# The cost may rise this many times above its starting value before we call
-# it divergence: enough for the oscillation of a large but working step.
-DIVERGENCE_FACTOR = 100
-
-
 class OptimizeResult:
     """What an optimiser returns.
 
@@ -46,9 +44,11 @@ class OptimizeResult:
     x : ndarray
         The final parameters (those of the last completed epoch).
     fun : float
-        The last recorded cost.
+        The last known cost (``history[-1]``, or the cost at ``x`` when the
+        optimiser knows it).
     history : ndarray of shape (n_iter,)
-        The cost at every epoch (iteration).
+        The cost at every epoch (iteration); see each optimiser for which
+        iterate it belongs to.
     n_iter : int
         Epochs (iterations) completed.
     converged : bool
@@ -59,11 +59,13 @@ class OptimizeResult:
         Why it stopped.
     """
 
-    def __init__(self, x, history, converged, message, interrupted=False, n_iter=None):
+    def __init__(self, x, history, converged, message, interrupted=False, fun=None):
         self.x = x
         self.history = np.asarray(history, dtype=np.float64)
-        self.n_iter = len(self.history) if n_iter is None else n_iter
-        self.fun = float(self.history[-1]) if self.n_iter else float("nan")
+        self.n_iter = len(self.history)
+        if fun is None:
+            fun = self.history[-1] if self.n_iter else np.nan
+        self.fun = float(fun)
         self.converged = bool(converged)
         self.interrupted = bool(interrupted)
         self.message = message
@@ -100,6 +102,7 @@ class Momentum:
         self.v = None
 
     def step(self, x, g):
+        """Update ``x`` in place from the gradient ``g``."""
         if self.v is None:
             self.v = np.zeros_like(x)
         self.v *= self.momentum
@@ -108,14 +111,20 @@ class Momentum:
 
 
 class Adam:
-    r"""Adam (Kingma & Ba, 2015).
+    r"""Adam (Kingma & Ba, 2015), in the paper's efficient form.
 
     .. math::
         m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad
         v \leftarrow \beta_2 v + (1 - \beta_2) g^2
 
-        x \leftarrow x - \eta \frac{\hat m}{\sqrt{\hat v} + \epsilon}, \quad
-        \hat m = \frac{m}{1 - \beta_1^t}, \ \hat v = \frac{v}{1 - \beta_2^t}
+        x \leftarrow x - \eta_t \frac{m}{\sqrt{v} + \epsilon}, \quad
+        \eta_t = \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}
+
+    The two bias corrections :math:`\hat m = m / (1 - \beta_1^t)`,
+    :math:`\hat v = v / (1 - \beta_2^t)` are folded into the step size
+    :math:`\eta_t`, as in scikit-learn's MLP: this is the textbook
+    :math:`\eta \hat m / (\sqrt{\hat v} + \hat\epsilon)` with
+    :math:`\hat\epsilon = \epsilon / \sqrt{1 - \beta_2^t}`.
     """
 
     def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -125,6 +134,7 @@ class Adam:
         self.t = 0
 
     def step(self, x, g):
+        """Update ``x`` in place from the gradient ``g`` (step ``t`` counts calls)."""
         if self.m is None:
             self.m, self.v = np.zeros_like(x), np.zeros_like(x)
         self.t += 1
@@ -132,7 +142,7 @@ class Adam:
         self.m += (1 - self.beta1) * g
         self.v *= self.beta2
         self.v += (1 - self.beta2) * (g * g)
-        # Both bias corrections folded into one scalar step size.
+        # Both bias corrections folded into one scalar step size eta_t.
         eta = self.learning_rate * math.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
         x -= eta * self.m / (np.sqrt(self.v) + self.eps)
 
@@ -149,15 +159,18 @@ def make_update_rule(name, learning_rate, momentum=0.9):
 
 
 # ---------------------------------------------------------------- helpers
-def _diverged(J, J0, epoch):
-    """Raise :class:`DivergenceError` if the cost ``J`` is not finite or exploded."""
-    if math.isfinite(J) and J <= DIVERGENCE_FACTOR * max(J0, 1e-12):
-        return
-    what = "is not finite" if not math.isfinite(J) else f"exploded from {J0:.4g} to {J:.4g}"
-    raise DivergenceError(
-        f"Training diverged at epoch {epoch}: the cost {what}. "
-        "Lower the learning rate (or standardise the features).",
-        epoch=epoch,
+def _not_finite(J, epoch, history, at_start, hint="Lower the learning rate (or standardise the features)."):
+    """The :class:`DivergenceError` for a cost ``J`` that is NaN or infinite at ``epoch``."""
+    if at_start:
+        # No step has been taken yet, so the step size cannot be the cause.
+        return DivergenceError(
+            f"The cost is {J} at the starting point (epoch {epoch}), before any step: "
+            "check the cost function and the data for NaN or infinite values.",
+            epoch=epoch, history=np.array(history, dtype=np.float64),
+        )
+    return DivergenceError(
+        f"Training diverged at epoch {epoch}: the cost became {J}. {hint}",
+        epoch=epoch, history=np.array(history, dtype=np.float64),
     )
 
 
@@ -166,26 +179,37 @@ def _progress(verbose, total, desc):
         return None
     from tqdm.auto import tqdm  # imported only when a bar is asked for
 
-    return tqdm(total=total, desc=desc, leave=False)
+    return tqdm(total=total, desc=desc)
 
 
-def _finish(x, history, n, converged, message, interrupted, pbar, n_iter=None):
+def _close(pbar, history=()):
     if pbar is not None:
-        pbar.close()
+        if len(history):
+            pbar.set_postfix(cost=f"{history[-1]:.6g}", refresh=False)
+        pbar.close()  # draws the bar one last time, with the final cost
+
+
+def _finish(x, history, converged, message, interrupted, pbar, fun=None, tol=None):
+    """Close the bar, refuse non-finite parameters, warn if not converged, build the result.
+
+    ``tol=0`` asked for every epoch to be run, so reaching ``max_iter`` is
+    then no reason to warn (scikit-learn's SGD does the same with ``tol=None``).
+    """
+    _close(pbar, history)
     if not np.all(np.isfinite(x)):
+        epoch = len(history)
         raise DivergenceError(
-            f"Training diverged at epoch {n}: the parameters are not finite. "
+            f"Training diverged at epoch {epoch}: the parameters are no longer finite. "
             "Lower the learning rate (or standardise the features).",
-            epoch=n,
+            epoch=epoch, history=np.array(history, dtype=np.float64),
         )
-    if not converged and not interrupted:
-        warnings.warn(
-            f"{message} Increase max_iter or scale the features (for gradient descent, "
-            "a larger learning rate may help too).",
-            ConvergenceWarning,
-            stacklevel=4,
-        )
-    return OptimizeResult(x, history[:n], converged, message, interrupted, n_iter)
+    if not converged and not interrupted and tol != 0:
+        advice = "Increase max_iter or scale the features."
+        if len(history) > 1 and history[-1] > history[0]:
+            advice = (f"The cost rose from {history[0]:.4g} to {history[-1]:.4g}: the "
+                      "learning rate is probably too large; lower it or scale the features.")
+        warnings.warn(f"{message} {advice}", ConvergenceWarning, stacklevel=3)
+    return OptimizeResult(x, history, converged, message, interrupted, fun)
 
 
 def _check_common(learning_rate, max_iter, tol):
@@ -212,14 +236,22 @@ def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callba
     tol : float, default=1e-6
         Stop when :math:`\max_j |\nabla J_j| \le` ``tol`` (0 runs all epochs).
     callback : callable, optional
-        ``callback(epoch, x, cost)`` after every epoch; returning True stops.
+        ``callback(epoch, x, cost)`` after every epoch's step, with ``x`` the
+        new parameters :math:`x_k` and ``cost`` :math:`J(x_{k-1})`, the cost
+        the step was taken from; returning True stops.
     verbose : int, default=0
         Show a progress bar with the current cost.
 
     Returns
     -------
     OptimizeResult
-        ``history[k]`` is the cost at the start of epoch ``k + 1``.
+        ``history[k]`` is :math:`J(x_k)`, the cost at the start of epoch
+        ``k + 1`` (the evaluation the step is computed from, so no extra pass).
+
+    Raises
+    ------
+    DivergenceError
+        As soon as the cost or the parameters are NaN or infinite.
 
     Notes
     -----
@@ -230,33 +262,34 @@ def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callba
     x = np.array(x0, copy=True)
     history = np.empty(max_iter)
     pbar = _progress(verbose, max_iter, "gradient descent")
-    converged, interrupted, message = False, False, f"Reached max_iter={max_iter} epochs."
-    n = 0
+    converged, message = False, f"Reached max_iter={max_iter} epochs."
+    n = done = 0  # epochs started, epochs whose step was taken
     try:
-        for n in range(1, max_iter + 1):
-            J, g = fun(x)
-            history[n - 1] = J
-            _diverged(J, history[0], n)
-            if tol > 0 and np.max(np.abs(g)) <= tol:
-                converged, message = True, f"Gradient below tol={tol} after {n} epochs."
-                break
-            x -= learning_rate * g
-            if pbar is not None:
-                pbar.update(1)
-                pbar.set_postfix(cost=f"{J:.6g}", refresh=False)
-            if callback is not None and callback(n, x, J):
-                message = f"Stopped by the callback after {n} epochs."
-                converged = True
-                break
+        # Overflow on the way to divergence is reported below as a DivergenceError
+        # that names the epoch; numpy's RuntimeWarnings would only be noise.
+        with np.errstate(all="ignore"):
+            for n in range(1, max_iter + 1):
+                J, g = fun(x)
+                history[n - 1] = J
+                if not math.isfinite(J):
+                    raise _not_finite(J, n, history[: n - 1], at_start=n == 1)
+                if tol > 0 and np.max(np.abs(g)) <= tol:
+                    converged, message = True, f"Gradient below tol={tol} after {n} epochs."
+                    break
+                x -= learning_rate * g
+                done = n
+                if pbar is not None:
+                    pbar.set_postfix(cost=f"{J:.6g}", refresh=False)
+                    pbar.update(1)
+                if callback is not None and callback(n, x, J):
+                    converged, message = True, f"Stopped by the callback after {n} epochs."
+                    break
     except KeyboardInterrupt:
-        interrupted, message = True, f"Interrupted during epoch {n}."
-        n -= 1
-    except DivergenceError as exc:
-        if pbar is not None:
-            pbar.close()
-        exc.history = history[:n].copy()
+        return _finish(x, history[:done], False, f"Interrupted during epoch {n}.", True, pbar)
+    except DivergenceError:
+        _close(pbar)
         raise
-    return _finish(x, history, n, converged, message, interrupted, pbar)
+    return _finish(x, history[:n], converged, message, False, pbar, tol=tol)
 
 
 # ---------------------------------------------------------------- mini-batch
@@ -300,13 +333,22 @@ def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_
     Returns
     -------
     OptimizeResult
-        ``history[k]`` is the mean of the batch costs seen during epoch ``k + 1``.
+        ``history[k]`` is the mean of the batch costs seen during epoch ``k + 1``
+        (each weighted by its batch size).
+
+    Raises
+    ------
+    DivergenceError
+        As soon as a batch cost or the parameters are NaN or infinite.
     """
     _check_common(learning_rate, max_iter, tol)
+    check_scalar(n_samples, "n_samples", kind=(int, np.integer), low=1)
     check_scalar(batch_size, "batch_size", kind=(int, np.integer), low=1)
+    check_scalar(n_iter_no_change, "n_iter_no_change", kind=(int, np.integer), low=1)
     rule = make_update_rule(update, learning_rate, momentum)
     rng = np.random.default_rng(random_state)
     x = np.array(x0, copy=True)
+    x_start = np.empty_like(x)  # the epoch's starting point, returned on an interrupt
     history = np.empty(max_iter)
     pbar = _progress(verbose, max_iter, f"mini-batch {update}")
     if batches is None:
@@ -314,42 +356,43 @@ def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_
             perm = rng.permutation(n_samples)
             return (perm[i:i + batch_size] for i in range(0, n_samples, batch_size))
 
-    converged, interrupted, message = False, False, f"Reached max_iter={max_iter} epochs."
-    best, stall, n, J0 = np.inf, 0, 0, None
+    converged, message = False, f"Reached max_iter={max_iter} epochs."
+    best, stall, n, done = np.inf, 0, 0, 0
     try:
-        for n in range(1, max_iter + 1):
-            total, seen = 0.0, 0
-            for idx in batches(rng):
-                J, g = fun(x, idx)
-                if J0 is None:
-                    J0 = J
-                _diverged(J, J0, n)
-                rule.step(x, g)
-                total += J * len(idx)
-                seen += len(idx)
-            history[n - 1] = J_epoch = total / seen
-            if pbar is not None:
-                pbar.update(1)
-                pbar.set_postfix(cost=f"{J_epoch:.6g}", refresh=False)
-            if callback is not None and callback(n, x, J_epoch):
-                converged, message = True, f"Stopped by the callback after {n} epochs."
-                break
-            if tol > 0:
-                stall = stall + 1 if J_epoch > best - tol else 0
-                best = min(best, J_epoch)
-                if stall >= n_iter_no_change:
-                    converged = True
-                    message = f"Epoch cost improved by less than tol={tol} for {stall} epochs."
+        with np.errstate(all="ignore"):  # non-finite values raise DivergenceError below
+            for n in range(1, max_iter + 1):
+                x_start[...] = x
+                total, seen = 0.0, 0
+                for idx in batches(rng):
+                    J, g = fun(x, idx)
+                    if not math.isfinite(J):
+                        raise _not_finite(J, n, history[: n - 1], at_start=n == 1 and not seen)
+                    rule.step(x, g)
+                    total += J * len(idx)
+                    seen += len(idx)
+                history[n - 1] = J_epoch = total / seen
+                done = n
+                if pbar is not None:
+                    pbar.set_postfix(cost=f"{J_epoch:.6g}", refresh=False)
+                    pbar.update(1)
+                if callback is not None and callback(n, x, J_epoch):
+                    converged, message = True, f"Stopped by the callback after {n} epochs."
                     break
+                if tol > 0:
+                    stall = stall + 1 if J_epoch > best - tol else 0
+                    best = min(best, J_epoch)
+                    if stall >= n_iter_no_change:
+                        converged = True
+                        message = f"Epoch cost improved by less than tol={tol} for {stall} epochs."
+                        break
     except KeyboardInterrupt:
-        interrupted, message = True, f"Interrupted during epoch {n}."
-        n -= 1
-    except DivergenceError as exc:
-        if pbar is not None:
-            pbar.close()
-        exc.history = history[: n - 1].copy()
+        if done < n:
+            x[...] = x_start  # the epoch was cut short: go back to where it began
+        return _finish(x, history[:done], False, f"Interrupted during epoch {n}.", True, pbar)
+    except DivergenceError:
+        _close(pbar)
         raise
-    return _finish(x, history, n, converged, message, interrupted, pbar)
+    return _finish(x, history[:n], converged, message, False, pbar, tol=tol)
 
 
 # ---------------------------------------------------------------- scipy
@@ -387,7 +430,13 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
     Returns
     -------
     OptimizeResult
-        ``history`` holds the cost after each iteration.
+        ``history[k]`` is the cost after iteration ``k + 1`` (taken from the
+        evaluation scipy's line search already made at that point).
+
+    Raises
+    ------
+    DivergenceError
+        If the cost is NaN or infinite at a point scipy evaluates.
     """
     from scipy import optimize  # scipy.optimize is slow to import; only here
 
@@ -398,28 +447,33 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         raise ValueError("method='newton-cg' needs hessp, the Hessian-vector product.")
     x0 = np.asarray(x0, dtype=np.float64)
     history = []
-    last = {"J": None, "x": x0}  # the latest cost evaluated, the latest iterate accepted
+    # The latest point evaluated and its cost, and the latest iterate accepted.
+    last = {"x_eval": None, "J": None, "x": x0}
     pbar = _progress(verbose, max_iter, method)
 
     def fun_recorded(x):
         J, g = fun(x)
         if not math.isfinite(J):
-            _diverged(J, J, len(history) + 1)
-        last["J"] = J
-        if not history:
-            history.append(J)  # the starting cost
+            raise _not_finite(J, len(history) + 1, history, at_start=last["x_eval"] is None,
+                              hint="Standardise the features.")
+        last["x_eval"], last["J"] = np.array(x), J
         return J, np.array(g, dtype=np.float64)  # a copy: fun may reuse its buffer
 
     class _Stop(Exception):
         pass
 
     def on_iteration(xk, *args):
-        history.append(last["J"])
+        # The iterate scipy accepts is the point its line search evaluated last;
+        # should a method ever differ, pay for one evaluation rather than record
+        # another point's cost.
+        same = last["x_eval"] is not None and np.array_equal(xk, last["x_eval"])
+        J = last["J"] if same else float(fun(xk)[0])
+        history.append(J)
         last["x"] = np.array(xk)
         if pbar is not None:
+            pbar.set_postfix(cost=f"{J:.6g}", refresh=False)
             pbar.update(1)
-            pbar.set_postfix(cost=f"{last['J']:.6g}", refresh=False)
-        if callback is not None and callback(len(history) - 1, xk, last["J"]):
+        if callback is not None and callback(len(history), xk, J):
             raise _Stop
 
     options = {"maxiter": max_iter}
@@ -436,11 +490,12 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         kwargs["hessp"] = hessp
     else:
         options["gtol"] = tol
-    interrupted = False
+    interrupted, fun_x = False, None
     try:
-        res = optimize.minimize(fun_recorded, x0, method=SCIPY_METHODS[method], jac=True,
-                                callback=on_iteration, options=options, **kwargs)
-        x, message = res.x, str(res.message)
+        with np.errstate(all="ignore"):  # a non-finite cost raises DivergenceError instead
+            res = optimize.minimize(fun_recorded, x0, method=SCIPY_METHODS[method], jac=True,
+                                    callback=on_iteration, options=options, **kwargs)
+        x, message, fun_x = res.x, str(res.message), res.fun
         # Only hitting the iteration limit counts as not converged; a stop for
         # "precision loss" means the gradient is as small as float arithmetic allows.
         used = res.nfev if method == "tnc" else res.get("nit", 0)
@@ -449,10 +504,11 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         x, converged, message = last["x"], True, "Stopped by the callback."
     except KeyboardInterrupt:
         x, converged, interrupted = last["x"], False, True
-        message = f"Interrupted after {len(history) - 1} iterations."
+        message = f"Interrupted after {len(history)} iterations."
+    except DivergenceError:
+        _close(pbar)
+        raise
     if not converged and not interrupted:
         message = f"{SCIPY_METHODS[method]} did not converge: {message}."
-    # history[0] is the starting cost, then one entry per iteration.
-    return _finish(np.asarray(x), np.asarray(history), len(history), converged, message,
-                   interrupted, pbar, n_iter=max(len(history) - 1, 0))
-
+    return _finish(np.asarray(x), np.asarray(history), converged, message, interrupted, pbar,
+                   fun=fun_x)
