@@ -45,6 +45,11 @@ INITS = ("xavier", "he")
 
 
 # ---------------------------------------------------------------- activations
+def _check_activation(activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {list(ACTIVATIONS)}, got {activation!r}.")
+
+
 def _activate(z, activation):
     """Apply the hidden activation to ``z`` in place and return it (now ``a``)."""
     if activation == "relu":
@@ -109,6 +114,7 @@ def forward(params, X, activation="relu"):
         a^{(0)} = X, \qquad z^{(l)} = a^{(l-1)} W_l + b_l, \qquad
         a^{(l)} = f\bigl(z^{(l)}\bigr) \quad (l < L), \qquad z = z^{(L)}
     """
+    _check_activation(activation)
     L = len(params) // 2
     a = X
     activations = [X]
@@ -198,6 +204,7 @@ def backward(params, cache, Y, alpha=0.0, activation="relu", *, out=None):
     The :math:`1/m` of the mean enters once, in :math:`\delta^{(L)}`, and
     flows into every layer from there.
     """
+    _check_activation(activation)
     h, activations = cache["h"], cache["a"]
     m = h.shape[0]
     L = len(params) // 2
@@ -270,7 +277,6 @@ def loss_and_gradients(params, X, Y, alpha=0.0, activation="relu"):
     >>> check_gradient(f, None, theta).relative_error < 1e-7
     True
     """
-    check_scalar(activation, "activation", allowed=set(ACTIVATIONS))
     check_scalar(alpha, "alpha", low=0.0)
     X, Y = check_Xy(X, Y, allow_2d_y=True)
     _check_network(params, X, Y)

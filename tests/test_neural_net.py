@@ -332,6 +332,19 @@ def test_unknown_option_is_named_in_the_error(name):
         MLPClassifier(**{name: "softsign"}).fit(X, y)
 
 
+@pytest.mark.parametrize("call", ["forward", "backward", "loss_and_gradients"])
+def test_functions_reject_an_unknown_activation_by_name(call):
+    sizes, X, Y, params = _network_problem(0, 1, 1)
+    _, cache = forward(params, X, "relu")
+    calls = {
+        "forward": lambda: forward(params, X, "Relu"),
+        "backward": lambda: backward(params, cache, Y, 0.0, "Relu"),
+        "loss_and_gradients": lambda: loss_and_gradients(params, X, Y, 0.0, "Relu"),
+    }
+    with pytest.raises(ValueError, match="activation"):
+        calls[call]()
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite_inputs_are_rejected_in_fit_and_predict(bad):
     X, y = make_sum_threshold(60, random_state=0)
