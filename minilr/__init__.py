@@ -11,9 +11,11 @@ from .exceptions import ConvergenceWarning, DivergenceError, NotFittedError
 from .functions import log_sigmoid, sigmoid, softmax
 from .gradcheck import check_gradient, numerical_gradient
 from .linear import LogisticRegression
+from .neural_net import MLPClassifier
 
 __all__ = [
     "LogisticRegression",
+    "MLPClassifier",
     "sigmoid",
     "log_sigmoid",
     "softmax",
