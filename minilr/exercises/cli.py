@@ -83,7 +83,7 @@ def find_functions(module):
 
 
 def _table(rows):
-    """Rows of (exercise, function, result, diagnosis) as aligned text."""
+    """Rows of (exercise, function, result, mistakes) as aligned text."""
     header = ("exercise", "function", "result", "diagnosis")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
     lines = []
@@ -93,7 +93,7 @@ def _table(rows):
 
 
 def main(argv=None):
-    """Check a student's file and print one row per exercise found.
+    """Check a student's file: one table row per exercise found, then the diagnoses.
 
     Parameters
     ----------
@@ -124,15 +124,17 @@ def main(argv=None):
         names = ", ".join(n for names in FUNCTION_NAMES.values() for n in names)
         print(f"minilr check: {args.path} defines none of the exercise functions ({names}).")
         return 1
-    rows, all_passed = [], True
+    rows, details = [], []
     for exercise, (name, fn) in found.items():
         result = CHECKERS[exercise](fn, timeout=args.timeout)
-        all_passed &= result.passed
         where = getattr(fn, "__module__", module.__name__)
         label = name if where == module.__name__ else f"{name} (from {where})"
-        rows.append((exercise, label, "PASS" if result.passed else "FAIL",
-                     "" if result.passed else f"[{', '.join(result.mistakes)}] {result.diagnosis}"))
+        rows.append((exercise, label, "PASS" if result.passed else "FAIL", ", ".join(result.mistakes)))
+        if not result.passed:
+            details.append(f"{exercise}: {result.diagnosis}")
     print(_table(rows))
+    if details:
+        print("\n" + "\n\n".join(details))
     passed = sum(r[2] == "PASS" for r in rows)
     print(f"\n{passed} of {len(rows)} exercises passed.")
-    return 0 if all_passed else 1
+    return 0 if passed == len(rows) else 1

@@ -10,6 +10,7 @@ student's output names the mistake.
 """
 
 import copy
+import os
 import threading
 import time
 import traceback
@@ -130,14 +131,17 @@ class Call:
     seconds: float = 0.0
 
 
-def _numeric_kind(message):
-    """``"overflow encountered in exp"`` -> ``"overflow"``."""
-    return str(message).split(" encountered")[0]
+def _numeric_kinds(caught):
+    """NumPy's floating-point warnings among ``caught``: ``{"overflow", "divide by zero", ...}``."""
+    messages = (str(w.message) for w in caught if issubclass(w.category, RuntimeWarning))
+    # NumPy words them "overflow encountered in exp", "invalid value encountered in divide", ...
+    return frozenset(m.split(" encountered")[0] for m in messages if " encountered" in m)
 
 
 def _where(exc):
-    """``file:line`` of the innermost frame of an exception's traceback."""
-    frames = traceback.extract_tb(exc.__traceback__)
+    """``file:line`` where an exception left the student's code (not NumPy's, not ours)."""
+    library = (os.path.dirname(np.__file__), __file__)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(library)]
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else ""
 
 
@@ -181,7 +185,7 @@ def call_with_limits(fn, args, timeout=10.0):
     if thread.is_alive():
         return Call(timed_out=True, seconds=seconds)
     texts = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
-    numeric = frozenset(_numeric_kind(w.message) for w in caught if issubclass(w.category, RuntimeWarning))
+    numeric = _numeric_kinds(caught)
     error = outcome.get("error")
     return Call(
         value=outcome.get("value"),
@@ -202,17 +206,19 @@ def call_quietly(fn, args):
                 value = fn(*copy.deepcopy(args))
             except (ValueError, IndexError, FloatingPointError):
                 value = None  # this variant does not apply to this case (e.g. needs a square X)
-    return value, frozenset(_numeric_kind(w.message) for w in caught if issubclass(w.category, RuntimeWarning))
+    return value, _numeric_kinds(caught)
 
 
 # ------------------------------------------------------------------ comparing
 def as_arrays(value, like=None):
     """An output as a tuple of float arrays (one per returned array), or None if not numbers.
 
-    With ``like`` (the reference's output), a one-element array where a
-    scalar is expected (a cost returned as ``array([J])``) becomes a scalar.
+    With ``like`` (the reference's output), a list is one array unless
+    several arrays are expected, and a one-element array where a scalar is
+    expected (a cost returned as ``array([J])``) becomes a scalar.
     """
-    parts = value if isinstance(value, (tuple, list)) else (value,)
+    several = like is None or len(like) > 1
+    parts = value if several and isinstance(value, (tuple, list)) else (value,)
     try:
         arrays = tuple(np.asarray(p, dtype=np.float64) for p in parts)
     except (TypeError, ValueError):
@@ -383,16 +389,16 @@ def _diagnose(failing, mistakes, options, names):
             keys.append(mistakes[i].key)
             lines.append(f"{mistakes[i].message} [case '{first.case.name}': {_evidence(first, names)}]")
         remaining -= explained[i]
-    if remaining:  # the first case no known mistake explains is enough to start from
-        key, line = _unexplained(returned[min(remaining)], names)
-        keys.append(key)
-        lines.append(line)
     raised = [s for s in failing if s.call.error is not None]
     if raised:
         s = raised[0]
         keys.append("raised")
         lines.append(f"It raised {type(s.call.error).__name__}: {s.call.error} [case '{s.case.name}', "
                      f"at {s.call.where}; {len(raised)} of {len(failing)} failing cases raised].")
+    if remaining:  # the first case no known mistake explains is enough to start from
+        key, line = _unexplained(returned[min(remaining)], names)
+        keys.append(key)
+        lines.append(line)
     return keys, lines
 
 
