@@ -91,9 +91,10 @@ def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
         X = X.astype(np.float64, copy=False)
     m, n = X.shape
     if m < ensure_min_samples:
+        what = f"{name} is empty" if m == 0 else f"pass at least {ensure_min_samples} rows"
         raise ValueError(
             f"Found array with {m} sample(s) (shape={X.shape}) while a minimum of "
-            f"{ensure_min_samples} is required: {name} is empty."
+            f"{ensure_min_samples} is required: {what}."
         )
     if n < 1:
         raise ValueError(

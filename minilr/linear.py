@@ -104,8 +104,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     n_iter_ : int
         Epochs or iterations run.
     history_ : ndarray of shape (n_iter_,)
-        The cost at every epoch (scipy solvers: the starting cost, then one
-        value per iteration).
+        The cost at every epoch: for "gd" the cost each step was taken from
+        (``history_[0]`` is the cost at zero), for "sgd" the epoch's mean
+        batch cost, for the scipy solvers the cost after each iteration.
     converged_ : bool
 
     Notes
@@ -153,10 +154,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self
         """
         self._check_params()
-        X, y = check_Xy(X, y)
-        self.classes_, y_idx = encode_labels(y, type(self).__name__)
-        self.n_features_in_ = X.shape[1]
-        K = self.classes_.size
+        X, y = check_Xy(X, y, ensure_min_samples=2)  # a classifier needs one sample per class
+        classes, y_idx = encode_labels(y, type(self).__name__)
+        K = classes.size
         softmax_loss = K > 2 and self.multi_class == "multinomial"
         if K == 2:
             Y = y_idx.astype(X.dtype)
@@ -166,8 +166,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         problem = _Problem(X, Y, self.lam, self.fit_intercept, softmax_loss)
         result = self._optimise(problem)
         w, b = problem.unpack(result.x.astype(X.dtype, copy=False))
+        # Fitted attributes are set only now: a fit that raises (say, DivergenceError)
+        # leaves no half-fitted estimator behind.
+        self.classes_ = classes
+        self.n_features_in_ = X.shape[1]
         self.coef_ = np.array(w.T.reshape(-1, X.shape[1]))
-        self.intercept_ = np.array(np.reshape(b, -1), dtype=X.dtype)
+        # Without an intercept b is 0: still one (zero) intercept per row of coef_.
+        self.intercept_ = np.broadcast_to(b, self.coef_.shape[:1]).astype(X.dtype)
         self.history_ = result.history
         self.n_iter_ = result.n_iter
         self.converged_ = result.converged
