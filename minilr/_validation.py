@@ -237,8 +237,9 @@ def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None, low_inc
 
 
 def _kind_name(kind):
-    if kind is numbers.Integral:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if all(isinstance(k, type) and issubclass(k, numbers.Integral) for k in kinds):
         return "whole number"
     if kind is numbers.Real:
         return "number"
-    return getattr(kind, "__name__", str(kind))
+    return " or ".join(getattr(k, "__name__", str(k)) for k in kinds)

@@ -18,6 +18,7 @@ No floating-point ``RuntimeWarning`` escapes on the way.
 """
 
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -214,7 +215,7 @@ def _finish(x, history, converged, message, interrupted, pbar, fun=None, tol=Non
 
 def _check_common(learning_rate, max_iter, tol):
     check_scalar(learning_rate, "learning_rate", low=0.0, low_inclusive=False)
-    check_scalar(max_iter, "max_iter", kind=(int, np.integer), low=1)
+    check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
     check_scalar(tol, "tol", low=0.0)
 
 
@@ -342,9 +343,9 @@ def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_
         As soon as a batch cost or the parameters are NaN or infinite.
     """
     _check_common(learning_rate, max_iter, tol)
-    check_scalar(n_samples, "n_samples", kind=(int, np.integer), low=1)
-    check_scalar(batch_size, "batch_size", kind=(int, np.integer), low=1)
-    check_scalar(n_iter_no_change, "n_iter_no_change", kind=(int, np.integer), low=1)
+    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+    check_scalar(batch_size, "batch_size", kind=numbers.Integral, low=1)
+    check_scalar(n_iter_no_change, "n_iter_no_change", kind=numbers.Integral, low=1)
     rule = make_update_rule(update, learning_rate, momentum)
     rng = np.random.default_rng(random_state)
     x = np.array(x0, copy=True)
@@ -441,7 +442,7 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
     from scipy import optimize  # scipy.optimize is slow to import; only here
 
     check_scalar(method, "solver", allowed=set(SCIPY_METHODS))
-    check_scalar(max_iter, "max_iter", kind=(int, np.integer), low=1)
+    check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
     check_scalar(tol, "tol", low=0.0)
     if method == "newton-cg" and hessp is None:
         raise ValueError("method='newton-cg' needs hessp, the Hessian-vector product.")
