@@ -197,7 +197,9 @@ def check_probabilities(p, *, name="p"):
         raise ValueError(f"{name} must contain probabilities (numbers), got dtype {p.dtype}.")
     p = p.astype(np.result_type(p.dtype, np.float32), copy=False)
     if np.any(np.isnan(p)) or np.any((p < 0) | (p > 1)):
-        raise ValueError(f"{name} must contain probabilities in [0, 1]; found values outside it or NaN.")
+        raise ValueError(
+            f"{name} must contain probabilities in [0, 1]; found values outside it or NaN."
+        )
     return p
 
 
@@ -225,7 +227,9 @@ def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None, low_inc
             raise ValueError(f"{name} must be one of {sorted(allowed, key=repr)}, got {value!r}.")
         return value
     if isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(f"{name} must be a {_kind_name(kind)}, got {value!r} of type {type(value).__name__}.")
+        raise TypeError(
+            f"{name} must be a {_kind_name(kind)}, got {value!r} of type {type(value).__name__}."
+        )
     if isinstance(value, numbers.Real) and not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}.")
     if low is not None and (value < low or (value == low and not low_inclusive)):

@@ -51,7 +51,10 @@ def encode_labels(y, estimator_name="The estimator"):
     try:
         classes, y_idx = np.unique(y, return_inverse=True)
     except TypeError:
-        raise ValueError("Unknown label type: y mixes labels that cannot be sorted (e.g. numbers and strings).") from None
+        raise ValueError(
+            "Unknown label type: y mixes labels that cannot be sorted (e.g. numbers and "
+            "strings). Use labels of one type."
+        ) from None
     if classes.size < 2:
         raise ValueError(
             f"{estimator_name} needs samples of at least 2 classes in y, but y contains only "

@@ -160,7 +160,10 @@ def make_update_rule(name, learning_rate, momentum=0.9):
 
 
 # ---------------------------------------------------------------- helpers
-def _not_finite(J, epoch, history, at_start, hint="Lower the learning rate (or standardise the features)."):
+_LOWER_THE_STEP = "Lower the learning rate (or standardise the features)."
+
+
+def _not_finite(J, epoch, history, at_start, hint=_LOWER_THE_STEP):
     """The :class:`DivergenceError` for a cost ``J`` that is NaN or infinite at ``epoch``."""
     if at_start:
         # No step has been taken yet, so the step size cannot be the cause.
@@ -201,7 +204,7 @@ def _finish(x, history, converged, message, interrupted, pbar, fun=None, tol=Non
         epoch = len(history)
         raise DivergenceError(
             f"Training diverged at epoch {epoch}: the parameters are no longer finite. "
-            "Lower the learning rate (or standardise the features).",
+            f"{_LOWER_THE_STEP}",
             epoch=epoch, history=np.array(history, dtype=np.float64),
         )
     if not converged and not interrupted and tol != 0:

@@ -274,7 +274,8 @@ def test_absurd_learning_rate_raises_divergence_error_and_leaves_the_model_unfit
     model = LogisticRegression(solver=solver, learning_rate=1e300, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(DivergenceError, match=r"diverged at epoch \d+.*Lower the learning rate"):
+        with pytest.raises(DivergenceError,
+                           match=r"diverged at epoch \d+.*Lower the learning rate"):
             model.fit(X, y)
     # No NaN coefficients are left behind: the model is simply not fitted.
     with pytest.raises(NotFittedError):

@@ -81,11 +81,6 @@ def _logistic(seed, lam=1.0, m=200, n=4):
     return fun, hessp, X, y
 
 
-def _run_scipy(fun, x0, method, **kwargs):
-    """minimize with the quadratic's / logistic's Hessian product when Newton-CG needs it."""
-    return minimize(fun, x0, method, **kwargs)
-
-
 # ---------------------------------------------------------------- quadratic
 @pytest.mark.parametrize("seed", [0, 1])
 def test_gradient_descent_reaches_the_quadratic_minimum_solve_of_A_b(seed):
@@ -495,7 +490,8 @@ def test_verbose_shows_a_tqdm_bar_with_the_cost_and_default_prints_nothing(optim
     [
         (lambda f: gradient_descent(f, np.zeros(2), learning_rate=-0.1), ValueError,
          "learning_rate must be > 0"),
-        (lambda f: gradient_descent(f, np.zeros(2), max_iter=0), ValueError, "max_iter must be >= 1"),
+        (lambda f: gradient_descent(f, np.zeros(2), max_iter=0), ValueError,
+         "max_iter must be >= 1"),
         (lambda f: gradient_descent(f, np.zeros(2), max_iter=2.5), TypeError,
          "max_iter must be a whole number"),
         (lambda f: gradient_descent(f, np.zeros(2), tol=-1), ValueError, "tol must be >= 0"),
