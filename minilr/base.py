@@ -8,7 +8,7 @@ import inspect
 
 import numpy as np
 
-from ._validation import _is_dask, check_X
+from ._validation import _is_dask, check_X, check_y
 from .exceptions import not_fitted_error
 
 __all__ = ["BaseEstimator", "ClassifierMixin"]
@@ -104,8 +104,16 @@ class ClassifierMixin:
 
     def score(self, X, y):
         """Mean accuracy of ``predict(X)`` against ``y``."""
-        y = np.asarray(y)
-        return float(np.mean(self.predict(X) == y))
+        # check_y flattens a column vector, which would otherwise broadcast
+        # against the predictions into an (m, m) comparison.
+        y = check_y(y)
+        y_pred = self.predict(X)
+        if y.shape[0] != y_pred.shape[0]:
+            raise ValueError(
+                f"X has {y_pred.shape[0]} rows but y has {y.shape[0]} labels. "
+                "Pass one label per row of X."
+            )
+        return float(np.mean(y_pred == y))
 
     def __sklearn_tags__(self):
         from sklearn.utils import ClassifierTags, Tags, TargetTags

@@ -205,3 +205,13 @@ def test_fit_warnings_are_minilr_convergence_warnings_only():
         warnings.simplefilter("always")
         LogisticRegression(solver="gd", max_iter=3).fit(X, Y)
     assert [type(w.message) for w in caught] == [ConvergenceWarning]
+
+
+def test_score_is_accuracy_and_a_column_vector_y_is_flattened_not_broadcast():
+    model = LogisticRegression().fit(X, Y)
+    expected = np.mean(model.predict(X) == Y)
+    assert model.score(X, Y) == expected
+    with pytest.warns(DataConversionWarning):
+        assert model.score(X, Y.reshape(-1, 1)) == expected
+    with pytest.raises(ValueError, match="X has 120 rows but y has 100 labels"):
+        model.score(X, Y[:100])
