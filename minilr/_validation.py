@@ -247,3 +247,22 @@ def _kind_name(kind):
     if kind is numbers.Real:
         return "number"
     return " or ".join(getattr(k, "__name__", str(k)) for k in kinds)
+
+
+def feature_names(X):
+    """Column names of a data frame whose columns are all strings, else None.
+
+    Only data frames have names; minilr never imports pandas to find out.
+    """
+    columns = getattr(X, "columns", None)
+    if columns is None or isinstance(X, np.ndarray) or _is_dask(X):
+        return None
+    names = np.asarray(list(columns), dtype=object)
+    kinds = {type(v) for v in names}
+    if str in kinds and len(kinds) > 1:
+        raise TypeError(
+            "Feature names are only supported if all input features have string names, "
+            f"but the columns mix {sorted(k.__name__ for k in kinds)}. Convert them with "
+            "X.columns = X.columns.astype(str), or pass a plain array."
+        )
+    return names if names.size and kinds == {str} else None

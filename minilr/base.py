@@ -5,10 +5,11 @@ It follows scikit-learn's conventions (so ``clone``, ``Pipeline`` and
 """
 
 import inspect
+import warnings
 
 import numpy as np
 
-from ._validation import _is_dask, check_X, check_y
+from ._validation import _is_dask, check_X, check_y, feature_names
 from .exceptions import not_fitted_error
 
 __all__ = ["BaseEstimator", "ClassifierMixin"]
@@ -73,6 +74,36 @@ class BaseEstimator:
 
         return Tags(estimator_type=None, target_tags=TargetTags(required=False))
 
+    def _set_feature_names(self, X):
+        """Remember the column names of a data frame ``X`` (``feature_names_in_``)."""
+        names = feature_names(X)
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+
+    def _check_feature_names(self, X):
+        """Compare the column names of ``X`` with those seen in ``fit``."""
+        fitted, given = getattr(self, "feature_names_in_", None), feature_names(X)
+        name = type(self).__name__
+        if fitted is None and given is not None:
+            warnings.warn(f"X has feature names, but {name} was fitted without feature names",
+                          UserWarning, stacklevel=3)
+        elif fitted is not None and given is None:
+            warnings.warn(f"X does not have valid feature names, but {name} was fitted with "
+                          "feature names", UserWarning, stacklevel=3)
+        elif fitted is not None and (len(fitted) != len(given) or np.any(fitted != given)):
+            unseen = sorted(set(given) - set(fitted))
+            missing = sorted(set(fitted) - set(given))
+            message = "The feature names should match those that were passed during fit.\n"
+            if unseen:
+                message += "Feature names unseen at fit time:\n" + _bullets(unseen)
+            if missing:
+                message += "Feature names seen at fit time, yet now missing:\n" + _bullets(missing)
+            if not unseen and not missing:
+                message += "Feature names must be in the same order as they were in fit.\n"
+            raise ValueError(message)
+
     def _check_is_fitted(self):
         if not hasattr(self, "n_features_in_"):
             raise not_fitted_error(self)
@@ -80,6 +111,7 @@ class BaseEstimator:
     def _check_X_predict(self, X):
         """Validate ``X`` for prediction: fitted, finite, and the right number of features."""
         self._check_is_fitted()
+        self._check_feature_names(X)
         X = check_X(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
@@ -88,6 +120,11 @@ class BaseEstimator:
                 "columns as in fit."
             )
         return X
+
+
+def _bullets(names, most=5):
+    lines = [f"- {n}\n" for n in names[:most]]
+    return "".join(lines) + ("- ...\n" if len(names) > most else "")
 
 
 def _same(a, b):

@@ -157,6 +157,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self
         """
         self._check_params()
+        self._set_feature_names(X)
         X, y = check_Xy(X, y, ensure_min_samples=2)  # a classifier needs one sample per class
         classes, y_idx = encode_labels(y, type(self).__name__)
         K = classes.size

@@ -116,6 +116,7 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
             if self.n_jobs == 0:
                 raise ValueError("n_jobs=0 means no workers; use None or 1 (sequential), "
                                  "2 or more, or -1 (all CPUs).")
+        self._set_feature_names(X)
         X, y = check_Xy(X, y)
         classes, y_idx = encode_labels(y, type(self).__name__)
         _check_class_counts(classes, y_idx)

@@ -538,6 +538,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         hidden = self._check_params()
+        self._set_feature_names(X)
         X, y = check_Xy(X, y)
         rng = np.random.default_rng(self.random_state)
         classes, y_idx = encode_labels(y, type(self).__name__)

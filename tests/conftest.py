@@ -1,5 +1,11 @@
 """Shared fixtures: the bundled breast-cancer data, with and without the bias column."""
 
+import os
+
+# scikit-learn's estimator checks test array-API dispatch with NumPy inputs only when
+# this is set before scipy and scikit-learn are imported; minilr must pass them too.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 import numpy as np
 import pytest
 
