@@ -33,8 +33,8 @@ def _id(path):
 
 def test_the_lessons_are_there():
     names = {p.stem for p in NOTEBOOKS}
-    assert {"01_logistic_regression_from_scratch", "03_neural_network_backprop",
-            "04_decision_boundary"} <= names
+    assert {"01_logistic_regression_from_scratch", "02_one_vs_all_digits",
+            "03_neural_network_backprop", "04_decision_boundary"} <= names
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=_id)
