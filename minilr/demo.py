@@ -7,6 +7,7 @@ import numpy as np
 
 from . import datasets
 from .linear import LogisticRegression
+from .metrics import confusion_matrix
 
 
 def _fit_and_score(name, solver, model, X_train, y_train, X_test, y_test):
@@ -60,12 +61,12 @@ def run_demo(out="minilr-demo", progress=True):
     Xtr_s, Xte_s = _standardise(Xtr, Xte)
     rows.append(_fit_and_score(
         "logistic regression (breast cancer)", "gd",
-        LogisticRegression(lam=0.01, solver="gd", learning_rate=1.0, max_iter=2000, tol=1e-6,
+        LogisticRegression(lam=0.01, solver="gd", learning_rate=1.0, max_iter=2000, tol=0,
                            verbose=verbose),
         Xtr_s, ytr, Xte_s, yte))
     rows.append(_fit_and_score(
         "logistic regression (breast cancer)", "sgd",
-        LogisticRegression(lam=0.01, solver="sgd", learning_rate=0.05, max_iter=50, batch_size=32,
+        LogisticRegression(lam=0.01, solver="sgd", learning_rate=0.05, max_iter=50, tol=0, batch_size=32,
                            random_state=0, verbose=verbose),
         Xtr_s, ytr, Xte_s, yte))
 
@@ -84,7 +85,7 @@ def run_demo(out="minilr-demo", progress=True):
         Dtr, dtr, Dte, dte))
 
     _print_table(rows)
-    figures = _save_figures(rows, Xd, yd, out, plotting)
+    figures = _save_figures(rows, Xd, yd, Dte, dte, out, plotting)
     print(f"\nFigures written to {out.resolve()}/: {', '.join(figures)}")
     return [{k: v for k, v in row.items() if k != "estimator"} for row in rows]
 
@@ -97,7 +98,7 @@ def _print_table(rows):
         print(f"{r['model']:<38} {r['solver']:<7} {r['train']:>9.4f} {r['test']:>9.4f} {r['seconds']:>9.2f}")
 
 
-def _save_figures(rows, Xd, yd, out, plotting):
+def _save_figures(rows, Xd, yd, Dte, dte, out, plotting):
     import matplotlib.pyplot as plt
 
     saved = []
@@ -121,4 +122,10 @@ def _save_figures(rows, Xd, yd, out, plotting):
     gd = rows[0]["estimator"]
     ax = plotting.plot_cost_history(gd.history_)
     save(ax.figure, "breast_cancer_gd_cost.png")
+
+    mlp = rows[-1]["estimator"]
+    cm = confusion_matrix(dte, mlp.predict(Dte), labels=mlp.classes_)
+    ax = plotting.plot_confusion_matrix(cm, labels=mlp.classes_)
+    ax.set_title("MLP on the digits: test-set confusion matrix")
+    save(ax.figure, "digits_mlp_confusion_matrix.png")
     return saved
