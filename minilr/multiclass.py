@@ -64,6 +64,8 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
         ``classes_[1]``, as in a binary :class:`~minilr.LogisticRegression`.
     classes_ : ndarray of shape (K,)
     n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features,)
+        The column names, when ``X`` was a data frame.
     coef_ : ndarray of shape (K, n_features) (or (1, n_features) for two classes)
         The sub-estimators' ``coef_`` stacked; only when all of them have one.
     intercept_ : ndarray of shape (K,) (or (1,) for two classes)
@@ -118,7 +120,7 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
             if self.n_jobs == 0:
                 raise ValueError("n_jobs=0 means no workers; use None or 1 (sequential), "
                                  "2 or more, or -1 (all CPUs).")
-        self._set_feature_names(X)
+        self._set_feature_names(X)  # a data frame's column names, before X becomes an array
         X, y = check_Xy(X, y)
         classes, y_idx = encode_labels(y, type(self).__name__)
         _check_class_counts(classes, y_idx)

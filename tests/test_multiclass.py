@@ -1,5 +1,7 @@
 """OneVsAllClassifier: the digits seed recipe, scikit-learn agreement, split invariance, Dask."""
 
+import warnings
+
 import numpy as np
 import pytest
 from joblib import parallel_config
@@ -198,6 +200,20 @@ def test_labels_keep_their_type_and_order():
     assert_array_equal(clf.classes_, ["a", "b", "c", "d"])
     assert clf.predict(X).dtype == names.dtype
     assert clf.score(X, names) > 0.6
+
+
+def test_data_frame_column_names_are_kept_and_checked():
+    pd = pytest.importorskip("pandas")
+    X, y = _iris()
+    frame = pd.DataFrame(X, columns=["sepal_l", "sepal_w", "petal_l", "petal_w"])
+    clf = OneVsAllClassifier(LogisticRegression()).fit(frame, y)
+    assert_array_equal(clf.feature_names_in_, frame.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "fitted without feature names" warning
+        predicted = clf.predict(frame)
+    assert_array_equal(predicted, np.argmax(X @ clf.coef_.T + clf.intercept_, axis=1))
+    with pytest.raises(ValueError, match="feature names should match"):
+        clf.predict(frame[frame.columns[::-1]])
 
 
 # --- parameters --------------------------------------------------------------------------------
