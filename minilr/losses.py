@@ -31,6 +31,20 @@ __all__ = [
 ]
 
 
+def _times(X, W):
+    """``X @ W``, computed as ``(W.T @ X.T).T``.
+
+    The same numbers, but OpenBLAS runs the thin product with K columns about
+    twice as fast in this orientation (for a vector ``w`` nothing changes).
+    """
+    return (W.T @ X.T).T
+
+
+def _times_T(X, R):
+    """``X.T @ R``, computed as ``(R.T @ X).T`` for the same reason as :func:`_times`."""
+    return (R.T @ X).T
+
+
 def _softplus_and_sigmoid(z):
     """Return ``log(1 + e^z)`` and ``sigmoid(z)`` from one ``exp`` call."""
     # exp(-|z|) <= 1 never overflows; its underflow to 0 is the right limit.
@@ -236,7 +250,7 @@ def cost_and_gradient(w, b, X, y, lam=0.0):
         \nabla_b J = \frac{1}{m} \sum_i r_i
     """
     m = X.shape[0]
-    z = X @ w
+    z = _times(X, w)
     z += b
     c = 0.5 - y
     # Only two m-sized buffers besides z and c: t holds |z|, then e^{-|z|}, d, 1/d
@@ -255,7 +269,7 @@ def cost_and_gradient(w, b, X, y, lam=0.0):
     t -= 0.5
     r = np.copysign(t, z, out=t)
     r += c  # r = h - y
-    grad_w = X.T @ r
+    grad_w = _times_T(X, r)
     if lam:
         grad_w += lam * w
     grad_w /= m
@@ -299,13 +313,13 @@ def softmax_cost_and_gradient(W, b, X, Y, lam=0.0):
         \nabla_b J = \frac{1}{m} \sum_i R_i
     """
     m = X.shape[0]
-    Z = X @ W + b
+    Z = _times(X, W) + b
     lse = logsumexp(Z, axis=1, keepdims=True)
     with np.errstate(under="ignore"):
         P = np.exp(Z - lse)
     R = P - Y
     J = (np.sum(lse) - np.sum(Y * Z) + 0.5 * lam * np.sum(W * W)) / m
-    grad_W = (X.T @ R + lam * W) / m
+    grad_W = (_times_T(X, R) + lam * W) / m
     grad_b = np.sum(R, axis=0) / m
     return J, grad_W, grad_b
 
@@ -338,9 +352,9 @@ def hessian_vector_product(w, b, X, v_w, v_b, lam=0.0):
                     \frac{1}{m} \textstyle\sum_i d_i\Bigr)
     """
     m = X.shape[0]
-    _, h = _softplus_and_sigmoid(X @ w + b)
-    d = h * (1 - h) * (X @ v_w + v_b)
-    return (X.T @ d + lam * v_w) / m, np.sum(d, axis=0) / m
+    _, h = _softplus_and_sigmoid(_times(X, w) + b)
+    d = h * (1 - h) * (_times(X, v_w) + v_b)
+    return (_times_T(X, d) + lam * v_w) / m, np.sum(d, axis=0) / m
 
 
 def softmax_hessian_vector_product(W, b, X, V, v_b, lam=0.0):
@@ -356,9 +370,9 @@ def softmax_hessian_vector_product(W, b, X, V, v_b, lam=0.0):
                     \frac{1}{m} \textstyle\sum_i D_i\Bigr)
     """
     m = X.shape[0]
-    Z = X @ W + b
+    Z = _times(X, W) + b
     with np.errstate(under="ignore"):
         P = np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
-    U = X @ V + v_b
+    U = _times(X, V) + v_b
     D = P * (U - np.sum(P * U, axis=1, keepdims=True))
-    return (X.T @ D + lam * V) / m, np.sum(D, axis=0) / m
+    return (_times_T(X, D) + lam * V) / m, np.sum(D, axis=0) / m
