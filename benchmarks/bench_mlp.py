@@ -72,6 +72,20 @@ def run(repeats=5):
     }
 
 
+def mlp_case(quick=False, repeats=5):
+    """Row for ``benchmarks/run.py``: target <= 1.0, equal test accuracy within 1 point."""
+    r = run(repeats=3 if quick else repeats)
+    q = r["quality"]
+    ok = abs(q["minilr_acc"] - q["reference_acc"]) <= 0.01
+    return [{"case": f"MLP {r['case']}", "reference": "sklearn MLPClassifier",
+             "minilr_s": r["minilr_s"], "reference_s": r["reference_s"], "ratio": r["ratio"],
+             "target": "<= 1", "target_met": bool(r["ratio"] <= 1.0), "quality": q,
+             "quality_ok": bool(ok)}]
+
+
+CASES = {"mlp": mlp_case}
+
+
 if __name__ == "__main__":
     import pprint
 

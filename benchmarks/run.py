@@ -46,6 +46,12 @@ def machine():
             f"Python {platform.python_version()}, NumPy {np.__version__}, {blas}")
 
 
+def _quality_text(q):
+    if isinstance(q, dict):
+        return ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in q.items())
+    return str(q)
+
+
 def format_table(rows):
     lines = ["| case | reference | minilr | reference | ratio | target | met | quality |",
              "| --- | --- | ---: | ---: | ---: | --- | --- | --- |"]
@@ -57,7 +63,7 @@ def format_table(rows):
         lines.append(
             f"| {r['case']} | {r['reference']} | {fmt(r['minilr_s'])} | {fmt(r['reference_s'])} | "
             f"{r['ratio']:.2f} | {r['target']} | {'yes' if r['target_met'] else 'no'} | "
-            f"{r['quality']}{'' if r['quality_ok'] else ' **QUALITY FAILED**'} |"
+            f"{_quality_text(r['quality'])}{'' if r['quality_ok'] else ' **QUALITY FAILED**'} |"
         )
     return "\n".join(lines)
 
