@@ -7,11 +7,19 @@ estimators (:class:`LogisticRegression`, ...) are thin shells around it.
 
 __version__ = "0.1.0"
 
-from .exceptions import ConvergenceWarning, DivergenceError, NotFittedError
+from .exceptions import (
+    ConvergenceWarning,
+    DivergenceError,
+    FeatureScaleWarning,
+    ModelFileError,
+    NotFittedError,
+    TrainingInterrupted,
+)
 from .functions import log_sigmoid, sigmoid, softmax
 from .gradcheck import check_gradient, numerical_gradient
 from .linear import LogisticRegression
 from .neural_net import MLPClassifier
+from .persistence import load
 
 __all__ = [
     "LogisticRegression",
@@ -24,4 +32,8 @@ __all__ = [
     "ConvergenceWarning",
     "DivergenceError",
     "NotFittedError",
+    "TrainingInterrupted",
+    "FeatureScaleWarning",
+    "ModelFileError",
+    "load",
 ]

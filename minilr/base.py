@@ -10,9 +10,11 @@ import warnings
 import numpy as np
 
 from ._validation import _is_dask, check_X, check_y, feature_names
-from .exceptions import not_fitted_error
+from .exceptions import FeatureScaleWarning, TrainingInterrupted, not_fitted_error
 
-__all__ = ["BaseEstimator", "ClassifierMixin"]
+__all__ = ["BaseEstimator", "ClassifierMixin", "feature_scale_problem", "SCALE_LIMIT"]
+
+SCALE_LIMIT = 1e4
 
 
 class BaseEstimator:
@@ -108,6 +110,39 @@ class BaseEstimator:
         if not hasattr(self, "n_features_in_"):
             raise not_fitted_error(self)
 
+    def save(self, path):
+        """Write the parameters and fitted arrays to the ``.npz`` file ``path``.
+
+        Read it back with :func:`minilr.load`; see :mod:`minilr.persistence`
+        for the format. Nothing in the file is pickled.
+        """
+        from .persistence import save  # persistence imports every estimator class
+
+        save(self, path)
+
+    def _warn_if_badly_scaled(self, X, step_size):
+        """One :class:`FeatureScaleWarning` if ``X`` breaks :func:`feature_scale_problem`."""
+        if _is_dask(X):  # the check would compute the whole array
+            return
+        problem = feature_scale_problem(X, step_size)
+        if problem:
+            warnings.warn(
+                f"{problem} {type(self).__name__}'s result may be meaningless: standardise "
+                "the features, e.g. X = (X - X.mean(axis=0)) / X.std(axis=0) (with the "
+                "training mean and std for new data too), or scikit-learn's StandardScaler.",
+                FeatureScaleWarning, stacklevel=3,
+            )
+
+    def _warn_interrupted(self, completed, unit="epoch"):
+        """The :class:`TrainingInterrupted` warning after ``completed`` finished epochs."""
+        warnings.warn(
+            f"{type(self).__name__}.fit was interrupted (KeyboardInterrupt) during {unit} "
+            f"{completed + 1}. The model keeps the parameters of the last completed {unit} "
+            f"({completed}) and history_ up to it, with converged_=False. Call fit again to "
+            "start afresh, or set warm_start=True and call fit to continue from here.",
+            TrainingInterrupted, stacklevel=3,
+        )
+
     def _check_X_predict(self, X):
         """Validate ``X`` for prediction: fitted, finite, and the right number of features."""
         self._check_is_fitted()
@@ -120,6 +155,60 @@ class BaseEstimator:
                 "columns as in fit."
             )
         return X
+
+
+def feature_scale_problem(X, step_size=True):
+    """Why the scale of the features of ``X`` makes a fit unreliable, or None.
+
+    The rule is checked once per ``fit``, on the column minima and maxima of
+    the training ``X`` (no copy of ``X`` is made). With ``r_j`` the range
+    (max - min) of column ``j`` and ``L`` = ``SCALE_LIMIT`` = 1e4:
+
+    * every column is constant: there is nothing to learn but the class
+      frequencies;
+    * the ranges of the non-constant columns differ by a factor above ``L``:
+      the cost is then a long, narrow valley (badly conditioned) that every
+      solver crosses slowly and stops in early;
+    * every non-constant range is below ``1 / L``: the gradient with respect
+      to the weights is that small too, so the tolerance ``tol`` is met before
+      anything is learned;
+    * ``step_size`` (gradient descent, SGD and the MLP) and some
+      :math:`|x| > L`: a fixed learning rate takes steps proportional to
+      :math:`|x|`, far too large.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n)
+        Finite training inputs.
+    step_size : bool, default=True
+        Whether the solver takes steps of a fixed learning rate.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the problem and the numbers behind it.
+    """
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    ranges = hi.astype(np.float64) - lo  # float64: a float32 range may overflow
+    varying = ranges[ranges > 0]
+    if varying.size == 0:
+        return ("Every feature of X is constant, so the model can only learn the class "
+                "frequencies.")
+    if varying.max() > SCALE_LIMIT * varying.min():
+        j_min, j_max = np.flatnonzero(ranges == varying.min())[0], np.argmax(ranges)
+        return (f"The feature scales differ by a factor of {varying.max() / varying.min():.3g}: "
+                f"column {j_max} spans {varying.max():.3g} but column {j_min} only "
+                f"{varying.min():.3g} (the rule: ranges differing by more than {SCALE_LIMIT:g}).")
+    if varying.max() < 1 / SCALE_LIMIT:
+        return (f"Every feature varies by less than {1 / SCALE_LIMIT:g} (the largest range is "
+                f"{varying.max():.3g}), so the gradient is that small too and tol is met "
+                "before anything is learned.")
+    largest = max(float(np.max(np.abs(lo))), float(np.max(np.abs(hi))))
+    if step_size and largest > SCALE_LIMIT:
+        return (f"X holds values as large as {largest:.3g} (the rule: |x| above "
+                f"{SCALE_LIMIT:g}), and a fixed learning_rate takes steps proportional to "
+                "them.")
+    return None
 
 
 def _bullets(names, most=5):

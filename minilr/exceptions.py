@@ -5,7 +5,15 @@ import sys
 
 from ._validation import DataConversionWarning
 
-__all__ = ["NotFittedError", "ConvergenceWarning", "DivergenceError", "DataConversionWarning"]
+__all__ = [
+    "NotFittedError",
+    "ConvergenceWarning",
+    "DivergenceError",
+    "DataConversionWarning",
+    "TrainingInterrupted",
+    "FeatureScaleWarning",
+    "ModelFileError",
+]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -14,6 +22,31 @@ class NotFittedError(ValueError, AttributeError):
 
 class ConvergenceWarning(UserWarning):
     """The optimiser stopped at ``max_iter`` before meeting its tolerance."""
+
+
+class TrainingInterrupted(UserWarning):
+    """``fit`` was stopped by ``KeyboardInterrupt`` (the notebook's stop button).
+
+    The estimator keeps the parameters of the last completed epoch, with
+    ``converged_ = False``; it is a ``UserWarning`` and not a
+    :class:`ConvergenceWarning` so that silencing the latter never hides it.
+    """
+
+
+class FeatureScaleWarning(UserWarning):
+    """The scale of the features makes the fit unreliable; standardise them.
+
+    See :func:`minilr.base.feature_scale_problem` for the rule.
+    """
+
+
+class ModelFileError(ValueError):
+    """A file given to :func:`minilr.load` is not a model minilr can read.
+
+    Raised for files that are not ``.npz`` archives, truncated files, archives
+    without minilr's metadata, files written by an incompatible minilr, and
+    files naming an estimator class or holding data that minilr does not load.
+    """
 
 
 class DivergenceError(FloatingPointError):

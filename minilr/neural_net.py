@@ -426,6 +426,13 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         weights, the validation split and the mini-batches.
     verbose : int, default=0
         Show a progress bar during ``fit``.
+    warm_start : bool, default=False
+        If True and the network was fitted before (on the same classes and
+        number of features), ``fit`` continues from the current weights for
+        up to ``max_epochs`` more epochs and appends to ``history_`` (and
+        ``validation_history_``); ``n_iter_`` then counts every epoch. The
+        update rule's state (momentum, Adam's moments) starts afresh. If
+        False, every ``fit`` starts from new random weights.
 
     Attributes
     ----------
@@ -436,13 +443,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     n_iter_ : int
-        Epochs run.
+        Epochs run (all of them, over the fits of a ``warm_start``).
     history_ : ndarray of shape (n_iter_,)
         Mean mini-batch cost of every epoch.
     validation_history_ : ndarray of shape (n_iter_,)
         Accuracy on the validation data after every epoch (only with
         ``validation_fraction`` or ``fit(..., validation_data=...)``).
     converged_ : bool
+        False also after a ``KeyboardInterrupt``: ``fit`` then keeps the
+        weights of the last completed epoch and warns
+        :class:`~minilr.exceptions.TrainingInterrupted` (an interrupt before
+        the first epoch ends leaves the estimator as it was and propagates).
 
     Notes
     -----
@@ -463,7 +474,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, hidden_layer_sizes=(10,), *, activation="relu", init="xavier", alpha=0.0,
                  solver="adam", learning_rate=0.01, momentum=0.9, batch_size=32, max_epochs=200,
                  tol=1e-4, n_iter_no_change=10, validation_fraction=None, threshold=0.5,
-                 random_state=None, verbose=0):
+                 random_state=None, verbose=0, warm_start=False):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
@@ -479,6 +490,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
 
     # ------------------------------------------------------------------ fit
     def _check_params(self):
@@ -520,6 +532,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                     f"validation_fraction must be below 1, got {self.validation_fraction!r}."
                 )
         check_scalar(self.threshold, "threshold", low=0.0, high=1.0)
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise TypeError(f"warm_start must be True or False, got {self.warm_start!r}.")
         return [int(size) for size in hidden]
 
     def fit(self, X, y, validation_data=None):
@@ -540,6 +554,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         hidden = self._check_params()
         self._set_feature_names(X)
         X, y = check_Xy(X, y)
+        self._warn_if_badly_scaled(X, step_size=True)
         rng = np.random.default_rng(self.random_state)
         classes, y_idx = encode_labels(y, type(self).__name__)
         validation = self._validation_data(X, validation_data)
@@ -549,7 +564,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         K = classes.size
         layer_sizes = [X.shape[1], *hidden, 1 if K == 2 else K]
         problem = _Problem(X, _targets(y_idx, K, X.dtype), layer_sizes, self.alpha, self.activation)
-        x0 = flatten_params(init_params(layer_sizes, self.init, rng, X.dtype))
+        warm = self._warm_start_params(layer_sizes, classes)
+        x0 = flatten_params(warm or init_params(layer_sizes, self.init, rng, X.dtype))
 
         scores, callback = [], None
         if validation is not None:
@@ -561,29 +577,49 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
         # Overflow on the way to divergence is not an error here: the optimiser
         # sees the non-finite cost and raises DivergenceError.
-        with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
-            # The optimiser's warning speaks of max_iter; ours is re-issued below.
-            warnings.simplefilter("ignore", ConvergenceWarning)
+        with np.errstate(over="ignore", invalid="ignore"):
+            # warn=False: the optimiser's warning speaks of max_iter; ours follows below.
             result = minibatch_sgd(
                 problem.batch_fun, x0, problem.m, learning_rate=self.learning_rate,
                 batch_size=self.batch_size, max_iter=self.max_epochs, update=self.solver,
                 momentum=self.momentum, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-                random_state=rng, callback=callback, verbose=self.verbose,
+                random_state=rng, callback=callback, verbose=self.verbose, warn=False,
             )
-        if not result.converged and not result.interrupted:
+        if result.interrupted and result.n_iter == 0:
+            raise KeyboardInterrupt  # no epoch finished: nothing to keep, the model stays as it was
+        if result.warning is not None:
             _warn_not_converged(result.history, self.max_epochs, self.tol)
+        previous = _previous_fit(self, warm, validation is not None)
         params = unflatten_params(result.x, layer_sizes)
         self.coefs_, self.intercepts_ = params[0::2], params[1::2]
         self.classes_ = classes
         self.n_features_in_ = X.shape[1]
-        self.n_iter_ = result.n_iter
-        self.history_ = result.history
+        self.history_ = np.concatenate([previous["history"], result.history])
+        self.n_iter_ = self.history_.size
         self.converged_ = result.converged
         if validation is not None:
-            self.validation_history_ = np.asarray(scores[: self.n_iter_])
+            scores = np.asarray(scores[: result.n_iter], dtype=np.float64)
+            self.validation_history_ = np.concatenate([previous["validation"], scores])
         elif hasattr(self, "validation_history_"):
             del self.validation_history_  # left from an earlier fit
+        if result.interrupted:
+            self._warn_interrupted(self.n_iter_)
         return self
+
+    def _warm_start_params(self, layer_sizes, classes):
+        """The current weights ``[W1, b1, ...]`` to continue from, or None to start afresh."""
+        if not (self.warm_start and hasattr(self, "coefs_")):
+            return None
+        fitted = [self.n_features_in_, *(b.shape[0] for b in self.intercepts_)]
+        same_classes = (self.classes_.shape == classes.shape
+                        and np.all(self.classes_ == classes))
+        if fitted != layer_sizes or not same_classes:
+            raise ValueError(
+                f"warm_start=True continues the fitted network of layers {fitted} and classes "
+                f"{self.classes_.tolist()}, but this fit needs layers {layer_sizes} and classes "
+                f"{classes.tolist()}. Set warm_start=False to start afresh."
+            )
+        return self._params()
 
     def _validation_data(self, X, validation_data):
         if validation_data is None:
@@ -656,6 +692,17 @@ def _labels(z, classes, threshold):
     return classes[np.argmax(z, axis=1)]
 
 
+def _previous_fit(estimator, warm, validation):
+    """The history (and validation scores) a warm start appends to: empty otherwise."""
+    empty = np.empty(0)
+    if warm is None:
+        return {"history": empty, "validation": empty}
+    previous = getattr(estimator, "validation_history_", None) if validation else None
+    if previous is None:  # epochs trained without validation data have no score
+        previous = np.full(estimator.history_.size, np.nan)
+    return {"history": estimator.history_, "validation": previous}
+
+
 def _warn_not_converged(history, max_epochs, tol):
     if len(history) > 1 and history[-1] > history[0]:
         why = (f"and the cost rose from {history[0]:.4g} to {history[-1]:.4g}: lower the "
@@ -663,8 +710,8 @@ def _warn_not_converged(history, max_epochs, tol):
     else:
         why = (f"before the epoch cost settled (within tol={tol}): increase max_epochs, or "
                "standardise the features.")
-    warnings.warn(f"MLPClassifier stopped at max_epochs={max_epochs} {why}", ConvergenceWarning,
-                  stacklevel=3)
+    warnings.warn(f"MLPClassifier stopped at max_epochs={max_epochs} (final epoch cost "
+                  f"{history[-1]:.6g}) {why}", ConvergenceWarning, stacklevel=3)
 
 
 def _targets(y_idx, K, dtype):

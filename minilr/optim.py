@@ -58,6 +58,10 @@ class OptimizeResult:
         Whether training was stopped by ``KeyboardInterrupt``.
     message : str
         Why it stopped.
+    warning : str or None
+        The :class:`~minilr.exceptions.ConvergenceWarning` message when the
+        optimiser stopped at its iteration limit (also when ``warn=False``
+        kept it from being issued, so that a caller can issue its own), else None.
     """
 
     def __init__(self, x, history, converged, message, interrupted=False, fun=None):
@@ -70,6 +74,7 @@ class OptimizeResult:
         self.converged = bool(converged)
         self.interrupted = bool(interrupted)
         self.message = message
+        self.warning = None
 
     def __repr__(self):
         return (
@@ -193,11 +198,15 @@ def _close(pbar, history=()):
         pbar.close()  # draws the bar one last time, with the final cost
 
 
-def _finish(x, history, converged, message, interrupted, pbar, fun=None, tol=None):
+def _finish(x, history, converged, message, interrupted, pbar, fun=None, tol=None,
+            grad_norm=None, warn=True):
     """Close the bar, refuse non-finite parameters, warn if not converged, build the result.
 
     ``tol=0`` asked for every epoch to be run, so reaching ``max_iter`` is
     then no reason to warn (scikit-learn's SGD does the same with ``tol=None``).
+    ``grad_norm`` is the largest gradient component ``max|g|`` at the last
+    evaluated point, when the optimiser has it; ``warn=False`` only records
+    the warning's message in ``result.warning``.
     """
     _close(pbar, history)
     if not np.all(np.isfinite(x)):
@@ -207,13 +216,25 @@ def _finish(x, history, converged, message, interrupted, pbar, fun=None, tol=Non
             f"{_LOWER_THE_STEP}",
             epoch=epoch, history=np.array(history, dtype=np.float64),
         )
+    result = OptimizeResult(x, history, converged, message, interrupted, fun)
     if not converged and not interrupted and tol != 0:
-        advice = "Increase max_iter or scale the features."
-        if len(history) > 1 and history[-1] > history[0]:
-            advice = (f"The cost rose from {history[0]:.4g} to {history[-1]:.4g}: the "
-                      "learning rate is probably too large; lower it or scale the features.")
-        warnings.warn(f"{message} {advice}", ConvergenceWarning, stacklevel=3)
-    return OptimizeResult(x, history, converged, message, interrupted, fun)
+        result.warning = _not_converged(message, history, result.fun, grad_norm, tol)
+        if warn:
+            warnings.warn(result.warning, ConvergenceWarning, stacklevel=3)
+    return result
+
+
+def _not_converged(message, history, J, grad_norm, tol):
+    """The ConvergenceWarning's text: why it stopped, where it ended, what to do."""
+    if grad_norm is None:  # mini-batches: only the epoch cost is known
+        where = f"Final epoch cost {J:.6g}."
+    else:
+        where = f"Final cost {J:.6g}, gradient norm max|g| = {grad_norm:.3g} (tol={tol})."
+    advice = "Increase max_iter or scale the features."
+    if len(history) > 1 and history[-1] > history[0]:
+        advice = (f"The cost rose from {history[0]:.4g} to {history[-1]:.4g}: the "
+                  "learning rate is probably too large; lower it or scale the features.")
+    return f"{message} {where} {advice}"
 
 
 def _check_common(learning_rate, max_iter, tol):
@@ -224,7 +245,7 @@ def _check_common(learning_rate, max_iter, tol):
 
 # ---------------------------------------------------------------- full batch
 def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callback=None,
-                     verbose=0):
+                     verbose=0, warn=True):
     r"""Batch gradient descent.
 
     Parameters
@@ -245,6 +266,9 @@ def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callba
         the step was taken from; returning True stops.
     verbose : int, default=0
         Show a progress bar with the current cost.
+    warn : bool, default=True
+        Issue the :class:`~minilr.exceptions.ConvergenceWarning` when
+        ``max_iter`` is reached (False only records it in ``result.warning``).
 
     Returns
     -------
@@ -268,6 +292,7 @@ def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callba
     pbar = _progress(verbose, max_iter, "gradient descent")
     converged, message = False, f"Reached max_iter={max_iter} epochs."
     n = done = 0  # epochs started, epochs whose step was taken
+    g = None
     try:
         # Overflow on the way to divergence is reported below as a DivergenceError
         # that names the epoch; numpy's RuntimeWarnings would only be noise.
@@ -293,13 +318,16 @@ def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callba
     except DivergenceError:
         _close(pbar)
         raise
-    return _finish(x, history[:n], converged, message, False, pbar, tol=tol)
+    # The gradient the last step was taken from, for the warning.
+    grad_norm = float(np.max(np.abs(g))) if g is not None else None
+    return _finish(x, history[:n], converged, message, False, pbar, tol=tol,
+                   grad_norm=grad_norm, warn=warn)
 
 
 # ---------------------------------------------------------------- mini-batch
 def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_iter=100,
                   update="sgd", momentum=0.9, tol=1e-4, n_iter_no_change=5, random_state=None,
-                  callback=None, verbose=0, batches=None):
+                  callback=None, verbose=0, batches=None, warn=True):
     r"""Mini-batch stochastic gradient descent over shuffled samples.
 
     Parameters
@@ -333,6 +361,9 @@ def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_
     batches : callable, optional
         ``batches(rng) -> iterable of index arrays`` for one epoch, replacing
         the default shuffle-and-slice (used to walk data that is stored in blocks).
+    warn : bool, default=True
+        Issue the :class:`~minilr.exceptions.ConvergenceWarning` when
+        ``max_iter`` is reached (False only records it in ``result.warning``).
 
     Returns
     -------
@@ -396,7 +427,7 @@ def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_
     except DivergenceError:
         _close(pbar)
         raise
-    return _finish(x, history[:n], converged, message, False, pbar, tol=tol)
+    return _finish(x, history[:n], converged, message, False, pbar, tol=tol, warn=warn)
 
 
 # ---------------------------------------------------------------- scipy
@@ -410,7 +441,7 @@ SCIPY_METHODS = {
 
 
 def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, callback=None,
-             verbose=0):
+             verbose=0, warn=True):
     r"""Minimise with one of scipy's methods, using our fused ``(cost, grad)``.
 
     Parameters
@@ -430,6 +461,10 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         ``callback(iteration, x, cost)``; returning True stops.
     verbose : int, default=0
         Show a progress bar.
+    warn : bool, default=True
+        Issue the :class:`~minilr.exceptions.ConvergenceWarning` when
+        ``max_iter`` is reached (False only records it in ``result.warning``);
+        ``tol=0`` asks for all ``max_iter`` iterations and never warns.
 
     Returns
     -------
@@ -494,12 +529,14 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         kwargs["hessp"] = hessp
     else:
         options["gtol"] = tol
-    interrupted, fun_x = False, None
+    interrupted, fun_x, grad_norm = False, None, None
     try:
         with np.errstate(all="ignore"):  # a non-finite cost raises DivergenceError instead
             res = optimize.minimize(fun_recorded, x0, method=SCIPY_METHODS[method], jac=True,
                                     callback=on_iteration, options=options, **kwargs)
         x, message, fun_x = res.x, str(res.message), res.fun
+        if getattr(res, "jac", None) is not None:
+            grad_norm = float(np.max(np.abs(res.jac)))
         # Only hitting the iteration limit counts as not converged; a stop for
         # "precision loss" means the gradient is as small as float arithmetic allows.
         used = res.nfev if method == "tnc" else res.get("nit", 0)
@@ -515,4 +552,4 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
     if not converged and not interrupted:
         message = f"{SCIPY_METHODS[method]} did not converge: {message}."
     return _finish(np.asarray(x), np.asarray(history), converged, message, interrupted, pbar,
-                   fun=fun_x)
+                   fun=fun_x, tol=tol, grad_norm=grad_norm, warn=warn)

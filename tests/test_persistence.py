@@ -1,0 +1,290 @@
+"""Tests for model.save / minilr.load: exact round trips for every estimator and solver,
+no pickling anywhere, and a clear ModelFileError for every file that is not a minilr model."""
+
+import io
+import json
+import os
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+import minilr
+import minilr.persistence
+from minilr import LogisticRegression, MLPClassifier, ModelFileError
+from minilr.linear import SOLVERS
+from minilr.multiclass import OneVsAllClassifier
+from minilr.persistence import META_KEY
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(40, 3))
+LABELS = {
+    "str3": np.array(["cat", "dog", "emu"])[np.arange(40) % 3],
+    "int2": np.where(X[:, 0] + 0.3 * RNG.normal(size=40) > 0, 4, 2),
+    "bool2": X[:, 1] > 0,
+    "object3": np.array(["b", "a", "c"], dtype=object)[np.arange(40) % 3],
+}
+
+ESTIMATORS = {
+    **{f"lr-{s}": (lambda s=s: LogisticRegression(solver=s, max_iter=50, random_state=0), "str3")
+       for s in SOLVERS},
+    "lr-multinomial": (lambda: LogisticRegression(multi_class="multinomial"), "int2"),
+    "lr-multinomial-3": (lambda: LogisticRegression(multi_class="multinomial"), "object3"),
+    "lr-no-intercept": (lambda: LogisticRegression(fit_intercept=False), "bool2"),
+    "mlp-binary": (lambda: MLPClassifier(max_epochs=5, random_state=0), "int2"),
+    "mlp-3-class-2-layers": (lambda: MLPClassifier((4, 3), activation="tanh", max_epochs=5,
+                                                   random_state=0), "str3"),
+    "mlp-validation": (lambda: MLPClassifier(max_epochs=5, validation_fraction=0.25,
+                                             random_state=0), "object3"),
+    "ova-lr": (lambda: OneVsAllClassifier(LogisticRegression(lam=0.5)), "str3"),
+    "ova-lr-binary": (lambda: OneVsAllClassifier(LogisticRegression(solver="gd")), "bool2"),
+    "ova-mlp": (lambda: OneVsAllClassifier(MLPClassifier(max_epochs=3, random_state=1)), "int2"),
+}
+
+
+def _fit(name):
+    make, labels = ESTIMATORS[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", minilr.ConvergenceWarning)
+        return make().fit(X, LABELS[labels])
+
+
+def _fitted_attributes(estimator):
+    return {k: v for k, v in vars(estimator).items() if k.endswith("_") and not k.startswith("_")}
+
+
+def _assert_same_estimator(loaded, original):
+    assert type(loaded) is type(original)
+    assert repr(loaded) == repr(original)  # the parameters, nested ones too
+    attributes = _fitted_attributes(original)
+    assert _fitted_attributes(loaded).keys() == attributes.keys()
+    for key, value in attributes.items():
+        _assert_same_value(getattr(loaded, key), value)
+
+
+def _assert_same_value(loaded, value):
+    if isinstance(value, np.ndarray):
+        assert loaded.dtype == value.dtype and loaded.shape == value.shape
+        assert_array_equal(loaded, value)
+    elif isinstance(value, list):
+        assert isinstance(loaded, list) and len(loaded) == len(value)
+        for a, b in zip(loaded, value):
+            _assert_same_value(a, b)
+    elif hasattr(value, "get_params"):
+        _assert_same_estimator(loaded, value)
+    else:
+        assert loaded == value and type(loaded) is type(value)
+
+
+def _save_to_bytes(estimator):
+    buffer = io.BytesIO()
+    estimator.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- round trips
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_round_trip_gives_identical_parameters_attributes_and_predictions(name, tmp_path):
+    model = _fit(name)
+    path = tmp_path / "model.npz"
+    model.save(path)
+    loaded = minilr.load(path)
+    _assert_same_estimator(loaded, model)
+    assert_array_equal(loaded.predict(X), model.predict(X))
+    assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+@pytest.mark.parametrize("name", ["lr-lbfgs", "mlp-validation", "ova-lr"])
+def test_saved_file_has_no_object_arrays_and_string_labels_are_unicode(name, tmp_path):
+    path = tmp_path / "model.npz"
+    _fit(name).save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        members = {key: archive[key] for key in archive.files}
+    assert all(a.dtype.kind != "O" for a in members.values())
+    assert members["classes_"].dtype.kind == "U"
+    header = json.loads(str(members[META_KEY]))
+    assert header["format"] == minilr.persistence.FORMAT_VERSION
+    assert header["minilr_version"] == minilr.__version__
+
+
+def test_string_labels_in_an_object_array_come_back_as_an_object_array():
+    model = _fit("lr-multinomial-3")
+    loaded = minilr.load(io.BytesIO(_save_to_bytes(model)))
+    assert loaded.classes_.dtype == object and loaded.classes_.tolist() == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("make", [LogisticRegression, MLPClassifier,
+                                  lambda: OneVsAllClassifier(LogisticRegression(lam=3))])
+def test_unfitted_estimator_round_trips_its_parameters_and_stays_unfitted(make):
+    model = make()
+    loaded = minilr.load(io.BytesIO(_save_to_bytes(model)))
+    assert repr(loaded) == repr(model)
+    with pytest.raises(minilr.NotFittedError):
+        loaded.predict(X)
+
+
+def test_loaded_model_can_be_refitted_to_the_same_coefficients():
+    model = _fit("lr-gd")
+    loaded = minilr.load(io.BytesIO(_save_to_bytes(model)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", minilr.ConvergenceWarning)
+        loaded.fit(X, LABELS["str3"])
+    assert_array_equal(loaded.coef_, model.coef_)
+
+
+def test_tuple_parameters_stay_tuples():
+    model = MLPClassifier(hidden_layer_sizes=(3, 2))
+    assert minilr.load(io.BytesIO(_save_to_bytes(model))).hidden_layer_sizes == (3, 2)
+
+
+def test_generator_random_state_is_saved_as_none_with_a_warning():
+    model = LogisticRegression(solver="sgd", random_state=np.random.default_rng(1))
+    with pytest.warns(UserWarning, match="random_state is a Generator, which is saved as None"):
+        data = _save_to_bytes(model)
+    assert minilr.load(io.BytesIO(data)).random_state is None
+
+
+@pytest.mark.parametrize("name", ["lr-tnc", "mlp-3-class-2-layers", "ova-lr"])
+def test_pickle_round_trip_keeps_working(name):
+    model = _fit(name)
+    loaded = pickle.loads(pickle.dumps(model))
+    _assert_same_estimator(loaded, model)
+    assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_save_writes_exactly_the_given_path_without_adding_npz(tmp_path):
+    path = tmp_path / "my_model"
+    _fit("lr-lbfgs").save(str(path))
+    assert os.listdir(tmp_path) == ["my_model"]
+    assert isinstance(minilr.load(str(path)), LogisticRegression)
+
+
+def test_interrupted_save_keeps_the_previous_file_and_leaves_no_temporary(tmp_path,
+                                                                         monkeypatch):
+    path = tmp_path / "model.npz"
+    old = _fit("lr-lbfgs")
+    old.save(path)
+    before = path.read_bytes()
+
+    def stopped(file, **arrays):
+        file.write(b"PK\x03\x04 half a file")  # some bytes, then the stop button
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez_compressed", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        _fit("mlp-binary").save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.npz"]
+
+
+def test_one_vs_all_around_a_sklearn_estimator_cannot_be_saved():
+    model = OneVsAllClassifier(SkLogisticRegression()).fit(X, LABELS["str3"])
+    with pytest.raises(TypeError, match="minilr can save only .* not sklearn.*pickle or joblib"):
+        _save_to_bytes(model)
+
+
+# ---------------------------------------------------------------- files that are refused
+def _members(data):
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+def _with_header(edit, model=None):
+    """A valid model file whose JSON header went through ``edit(header)``."""
+    members = _members(_save_to_bytes(model or _fit("ova-lr")))
+    header = json.loads(str(members[META_KEY]))
+    edit(header)
+    members[META_KEY] = np.array(json.dumps(header))
+    buffer = io.BytesIO()
+    np.savez(buffer, **members)
+    return buffer.getvalue()
+
+
+def _set(path, value):
+    def edit(header):
+        *parents, last = path
+        node = header
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    return edit
+
+
+class _Payload:
+    """Unpickling this would create the file ``marker``: a stand-in for running code."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _npz(**arrays):
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _object_array_file(marker):
+    members = _members(_save_to_bytes(_fit("lr-lbfgs")))
+    members["classes_"] = np.array([_Payload(marker), "b"], dtype=object)
+    return _npz(**members)  # np.savez pickles the object array
+
+
+VALID = _save_to_bytes(_fit("ova-lr"))
+BAD_FILES = {
+    "text": (lambda tmp: b"coef = [1, 2, 3]\n", "not a readable minilr model file"),
+    "empty": (lambda tmp: b"", "not a readable minilr model file"),
+    "truncated": (lambda tmp: VALID[: len(VALID) // 2], "truncated or damaged"),
+    "pickle": (lambda tmp: pickle.dumps(_fit("lr-lbfgs")), "not a readable minilr model file"),
+    "npy": (lambda tmp: _npy(np.arange(3)), "single .npy array"),
+    "no-header": (lambda tmp: _npz(coef_=np.ones((1, 3))), "no '__minilr__' header"),
+    "bad-json": (lambda tmp: _npz(__minilr__=np.array("{not json")), "damaged minilr header"),
+    "newer-format": (lambda tmp: _with_header(_set(["format"], 2)), "format 2, but .* reads"),
+    "major-version": (lambda tmp: _with_header(_set(["minilr_version"], "1.0.0")),
+                      "saved by minilr 1.0.0, whose major version differs"),
+    "unknown-class": (lambda tmp: _with_header(_set(["estimator", "class"], "os.system")),
+                      "class 'os.system', which minilr does not load"),
+    "unknown-nested-class": (
+        lambda tmp: _with_header(_set(["estimator", "params", "estimator", "estimator",
+                                       "class"], "SVC")), "class 'SVC'"),
+    "unknown-parameter": (lambda tmp: _with_header(_set(["estimator", "params", "eval"], 1)),
+                          r"parameters \['eval'\], which it does not have"),
+    "dunder-attribute": (lambda tmp: _with_header(_set(["estimator", "attributes", "__class__"],
+                                                       "LogisticRegression")),
+                         "__class__, which is not a fitted attribute"),
+    "method-attribute": (lambda tmp: _with_header(_set(["estimator", "attributes", "predict"], 1)),
+                         "predict, which is not a fitted attribute"),
+    "missing-array": (lambda tmp: _with_header(_set(["estimator", "attributes", "classes_"],
+                                                    {"array": "nowhere"})),
+                      "lacks the array 'nowhere'"),
+    "shapes-edited": (lambda tmp: _with_header(_set(["estimator", "attributes", "n_features_in_"],
+                                                    7)), "do not fit together"),
+    "object-array": (lambda tmp: _object_array_file(tmp / "marker"), "object array"),
+}
+
+
+def _npy(a):
+    buffer = io.BytesIO()
+    np.save(buffer, a)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_file_that_is_not_a_minilr_model_raises_model_file_error(case, tmp_path):
+    make, match = BAD_FILES[case]
+    path = tmp_path / "model.npz"
+    path.write_bytes(make(tmp_path))
+    with pytest.raises(ModelFileError, match=match):
+        minilr.load(path)
+    assert not (tmp_path / "marker").exists()  # nothing in the file was run
+
+
+def test_model_file_error_is_a_value_error_and_a_missing_file_is_file_not_found(tmp_path):
+    assert issubclass(ModelFileError, ValueError)
+    with pytest.raises(FileNotFoundError):
+        minilr.load(tmp_path / "nothing.npz")
