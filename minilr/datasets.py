@@ -14,6 +14,7 @@ from ._validation import check_scalar
 from .functions import sigmoid
 
 __all__ = [
+    "as_dask",
     "data_dir",
     "load_breast_cancer_wisconsin",
     "load_digits_20x20",
@@ -218,6 +219,46 @@ def make_linear_boundary(n_samples=1000, w=(1.0, 3.0), b=0.1, random_state=None)
     p = sigmoid(X @ w + b)
     y = (rng.random(n_samples) < p).astype(np.int64)
     return X, y
+
+
+def as_dask(path_or_array, chunk_rows):
+    """An array as a dask array chunked by rows, read lazily if it is a ``.npy`` file.
+
+    A file is opened with ``np.load(path, mmap_mode="r")`` and never read whole:
+    each block of rows is read when a computation needs it (by the worker that
+    needs it, on a Dask cluster), so a file larger than the memory of one
+    machine, or of the whole cluster, can be trained on block by block. An
+    in-memory array is wrapped as it is.
+
+    Parameters
+    ----------
+    path_or_array : str, Path, numpy.memmap or array-like
+        A ``.npy`` file, a memory map of a whole file (as ``np.load`` with
+        ``mmap_mode`` returns), or an array.
+    chunk_rows : int
+        Rows per block; each block holds whole rows (all the columns).
+
+    Returns
+    -------
+    dask.array.Array
+        Of the array's shape and dtype, with blocks of ``chunk_rows`` rows (the
+        last one smaller).
+
+    Notes
+    -----
+    Importing dask happens here, not when minilr is imported. For a file, every
+    worker must see the same path. An in-memory array travels inside the dask
+    graph: on a cluster, ``client.persist`` it once rather than send it with
+    every computation.
+
+    Examples
+    --------
+    >>> X = as_dask("X.npy", chunk_rows=250_000)  # doctest: +SKIP
+    >>> LogisticRegression(solver="sgd").fit(X, as_dask("y.npy", 250_000))  # doctest: +SKIP
+    """
+    from ._dask import as_dask as _as_dask  # dask is imported only here
+
+    return _as_dask(path_or_array, chunk_rows)
 
 
 def train_test_split(X, y, test_size=0.25, random_state=None, stratify=None):

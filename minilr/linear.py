@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_scalar, check_Xy
+from ._validation import _is_dask, check_scalar, check_Xy
 from .base import BaseEstimator, ClassifierMixin
 from .functions import sigmoid, softmax
 from .losses import (
@@ -85,6 +85,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Mini-batch size for "sgd".
     momentum : float, default=0.0
         Momentum for "sgd" (0 is plain SGD).
+    blocks_per_step : int or None, default=None
+        Only for "sgd" on a dask array (ignored otherwise). None walks the row
+        blocks one at a time in a shuffled order, in mini-batches of
+        ``batch_size``; ``k`` makes each step synchronous data-parallel SGD, the
+        row-weighted mean of the gradients of ``k`` whole blocks computed on the
+        workers at once (``batch_size`` is then unused).
     tol : float, default=1e-4
         Stopping tolerance on the gradient ("gd" and the scipy solvers) or on
         the epoch cost's improvement ("sgd").
@@ -120,8 +126,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, lam=1.0, solver="lbfgs", multi_class="ova", learning_rate=0.1,
-                 max_iter=1000, batch_size=32, momentum=0.0, tol=1e-4, fit_intercept=True,
-                 threshold=0.5, random_state=None, verbose=0):
+                 max_iter=1000, batch_size=32, momentum=0.0, blocks_per_step=None, tol=1e-4,
+                 fit_intercept=True, threshold=0.5, random_state=None, verbose=0):
         self.lam = lam
         self.solver = solver
         self.multi_class = multi_class
@@ -129,6 +135,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.momentum = momentum
+        self.blocks_per_step = blocks_per_step
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.threshold = threshold
@@ -144,6 +151,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.batch_size, "batch_size", kind=numbers.Integral, low=1)
         check_scalar(self.momentum, "momentum", low=0.0, high=1.0)
+        if self.blocks_per_step is not None:
+            check_scalar(self.blocks_per_step, "blocks_per_step", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
         check_scalar(self.threshold, "threshold", low=0.0, high=1.0)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
@@ -158,16 +167,22 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """
         self._check_params()
         self._set_feature_names(X)
-        X, y = check_Xy(X, y, ensure_min_samples=2)  # a classifier needs one sample per class
-        classes, y_idx = encode_labels(y, type(self).__name__)
-        K = classes.size
-        softmax_loss = K > 2 and self.multi_class == "multinomial"
-        if K == 2:
-            Y = y_idx.astype(X.dtype)
+        if _is_dask(X) or _is_dask(y):
+            from ._dask import prepare_fit  # dask is imported only for dask input
+
+            X, classes, problem = prepare_fit(self, X, y)  # the same losses, block by block
         else:
-            Y = np.zeros((X.shape[0], K), dtype=X.dtype)
-            Y[np.arange(X.shape[0]), y_idx] = 1
-        problem = _Problem(X, Y, self.lam, self.fit_intercept, softmax_loss)
+            # A classifier needs one sample per class, so at least 2.
+            X, y = check_Xy(X, y, ensure_min_samples=2)
+            classes, y_idx = encode_labels(y, type(self).__name__)
+            K = classes.size
+            softmax_loss = K > 2 and self.multi_class == "multinomial"
+            if K == 2:
+                Y = y_idx.astype(X.dtype)
+            else:
+                Y = np.zeros((X.shape[0], K), dtype=X.dtype)
+                Y[np.arange(X.shape[0]), y_idx] = 1
+            problem = _Problem(X, Y, self.lam, self.fit_intercept, softmax_loss)
         result = self._optimise(problem)
         w, b = problem.unpack(result.x.astype(X.dtype, copy=False))
         # Fitted attributes are set only now: a fit that raises (say, DivergenceError)
@@ -191,7 +206,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             return minibatch_sgd(
                 problem.batch_fun, x0, problem.m, learning_rate=self.learning_rate,
                 batch_size=self.batch_size, update="momentum" if self.momentum > 0 else "sgd",
-                momentum=self.momentum, random_state=self.random_state, **common,
+                momentum=self.momentum, random_state=self.random_state,
+                batches=getattr(problem, "batches", None), **common,  # dask: the block walk
             )
         return minimize(problem.fun, x0, method=self.solver, hessp=problem.hessp, **common)
 
@@ -199,8 +215,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Logits: shape (m,) for two classes, (m, K) for more.
 
-        For two classes, positive values favour ``classes_[1]``.
+        For two classes, positive values favour ``classes_[1]``. A dask ``X`` gives a
+        dask array, computed block by block when asked (the same for the other
+        predict methods).
         """
+        if _is_dask(X):
+            return _predict_blocks(self, "decision_function", X)
         X = self._check_X_predict(X)
         Z = X @ self.coef_.T + self.intercept_
         return Z.ravel() if Z.shape[1] == 1 else Z
@@ -211,6 +231,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Two classes: :math:`[1 - \\sigma(z), \\sigma(z)]`. One-vs-all: the K
         sigmoids normalised per row. Multinomial: the softmax.
         """
+        if _is_dask(X):
+            return _predict_blocks(self, "predict_proba", X)
         Z = self.decision_function(X)
         if Z.ndim == 1:
             p = sigmoid(Z)
@@ -226,10 +248,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Two classes: ``classes_[1]`` where its probability is at least
         ``threshold``. More: the class with the largest score.
         """
+        if _is_dask(X):
+            return _predict_blocks(self, "predict", X)
         Z = self.decision_function(X)
         if Z.ndim == 1:
             return self.classes_[(sigmoid(Z) >= self.threshold).astype(np.intp)]
         return self.classes_[np.argmax(Z, axis=1)]
+
+
+def _predict_blocks(estimator, method, X):
+    """``estimator.<method>`` mapped lazily over the row blocks of a dask ``X``."""
+    from ._dask import predict_blocks  # dask is imported only for dask input
+
+    return predict_blocks(estimator, method, X)
 
 
 class _Problem:
