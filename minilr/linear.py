@@ -7,12 +7,14 @@ optimiser works on, and unpacks the result into ``coef_`` and ``intercept_``.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
 from ._validation import _is_dask, check_scalar, check_Xy
 from .base import BaseEstimator, ClassifierMixin
-from .functions import sigmoid, softmax
+from .exceptions import ConvergenceWarning
+from .functions import log_sigmoid, sigmoid, softmax
 from .losses import (
     cost_and_gradient,
     hessian_vector_product,
@@ -24,6 +26,7 @@ from .optim import SCIPY_METHODS, gradient_descent, minibatch_sgd, minimize
 __all__ = ["LogisticRegression", "encode_labels"]
 
 SOLVERS = ("gd", "sgd") + tuple(SCIPY_METHODS)
+BFGS_MAX_PARAMS = 5000  # "bfgs" keeps a dense (p, p) matrix: 200 MB at this size
 
 
 def encode_labels(y, estimator_name="The estimator"):
@@ -103,6 +106,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Seed of the generator that shuffles the mini-batches ("sgd").
     verbose : int, default=0
         Show a progress bar during ``fit``.
+    warm_start : bool, default=False
+        If True and the model was fitted before (on the same classes and
+        features), ``fit`` starts from the current ``coef_`` and ``intercept_``
+        instead of zeros, runs up to ``max_iter`` more epochs (iterations) and
+        appends to ``history_``; ``n_iter_`` then counts them all. Momentum
+        restarts from zero. If False, every ``fit`` starts afresh.
 
     Attributes
     ----------
@@ -111,23 +120,37 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     n_iter_ : int
-        Epochs or iterations run.
+        Epochs or iterations run (all of them, over the fits of a ``warm_start``).
     history_ : ndarray of shape (n_iter_,)
         The cost at every epoch: for "gd" the cost each step was taken from
         (``history_[0]`` is the cost at zero), for "sgd" the epoch's mean
         batch cost, for the scipy solvers the cost after each iteration.
     converged_ : bool
+        False if ``max_iter`` was reached, if ``lam=0`` and the classes are
+        perfectly separable (the cost then has no minimum, see Notes), or
+        after a ``KeyboardInterrupt``: ``fit`` then keeps the parameters of the
+        last completed epoch and warns
+        :class:`~minilr.exceptions.TrainingInterrupted` (an interrupt before
+        the first epoch ends leaves the estimator as it was and propagates).
 
     Notes
     -----
     .. math::
         J(w, b) = \frac{1}{m} \sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr]
                   + \frac{\lambda}{2m} \lVert w \rVert^2, \quad z = Xw + b
+
+    If every training sample is classified strictly right and
+    :math:`\lambda = 0`, scaling :math:`(w, b)` up lowers :math:`J` towards 0
+    for ever: there is no minimum, and ``fit`` says so with one
+    :class:`~minilr.exceptions.ConvergenceWarning`. ``fit`` also warns
+    :class:`~minilr.exceptions.FeatureScaleWarning` once for features whose
+    scale makes the result unreliable (see :func:`minilr.base.feature_scale_problem`).
     """
 
     def __init__(self, *, lam=1.0, solver="lbfgs", multi_class="ova", learning_rate=0.1,
                  max_iter=1000, batch_size=32, momentum=0.0, blocks_per_step=None, tol=1e-4,
-                 fit_intercept=True, threshold=0.5, random_state=None, verbose=0):
+                 fit_intercept=True, threshold=0.5, random_state=None, verbose=0,
+                 warm_start=False):
         self.lam = lam
         self.solver = solver
         self.multi_class = multi_class
@@ -141,6 +164,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
 
     # ------------------------------------------------------------------ fit
     def _check_params(self):
@@ -157,6 +181,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_scalar(self.threshold, "threshold", low=0.0, high=1.0)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be True or False, got {self.fit_intercept!r}.")
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise TypeError(f"warm_start must be True or False, got {self.warm_start!r}.")
 
     def fit(self, X, y):
         """Fit the model to ``X`` of shape (m, n) and labels ``y`` of shape (m,).
@@ -174,6 +200,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         else:
             # A classifier needs one sample per class, so at least 2.
             X, y = check_Xy(X, y, ensure_min_samples=2)
+            self._warn_if_badly_scaled(X, step_size=self.solver in ("gd", "sgd"))
             classes, y_idx = encode_labels(y, type(self).__name__)
             K = classes.size
             softmax_loss = K > 2 and self.multi_class == "multinomial"
@@ -183,8 +210,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 Y = np.zeros((X.shape[0], K), dtype=X.dtype)
                 Y[np.arange(X.shape[0]), y_idx] = 1
             problem = _Problem(X, Y, self.lam, self.fit_intercept, softmax_loss)
-        result = self._optimise(problem)
+        self._check_solver_size(problem)
+        x0, history = self._start(problem, classes, X.shape[1])
+        result = self._optimise(problem, x0)
+        if result.interrupted and result.n_iter == 0:
+            raise KeyboardInterrupt  # no epoch finished: nothing to keep, the model stays as it was
         w, b = problem.unpack(result.x.astype(X.dtype, copy=False))
+        separable = self._separable(problem, w, b)
         # Fitted attributes are set only now: a fit that raises (say, DivergenceError)
         # leaves no half-fitted estimator behind.
         self.classes_ = classes
@@ -192,14 +224,74 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.coef_ = np.array(w.T.reshape(-1, X.shape[1]))
         # Without an intercept b is 0: still one (zero) intercept per row of coef_.
         self.intercept_ = np.broadcast_to(b, self.coef_.shape[:1]).astype(X.dtype)
-        self.history_ = result.history
-        self.n_iter_ = result.n_iter
-        self.converged_ = result.converged
+        self.history_ = np.concatenate([history, result.history])
+        self.n_iter_ = self.history_.size
+        self.converged_ = result.converged and not separable
+        self._warn_after_fit(problem, result, separable)
         return self
 
-    def _optimise(self, problem):
-        common = dict(max_iter=self.max_iter, tol=self.tol, verbose=self.verbose)
+    def _check_solver_size(self, problem):
+        p = problem.n_w + problem.n_b
+        if self.solver == "bfgs" and p > BFGS_MAX_PARAMS:
+            raise ValueError(
+                f"solver='bfgs' keeps a dense ({p}, {p}) matrix, {8e-9 * p * p:.3g} GB for "
+                f"these {p} parameters (it is meant for at most {BFGS_MAX_PARAMS}). Use "
+                "solver='lbfgs', its limited-memory version, for this many features."
+            )
+
+    def _start(self, problem, classes, n_features):
+        """The flat ``[w, b]`` to start from (None: zeros) and the history to append to."""
+        if not (self.warm_start and hasattr(self, "coef_")):
+            return None, np.empty(0)
+        if (n_features != self.n_features_in_ or not np.array_equal(classes, self.classes_)
+                or self.coef_.size != problem.n_w):
+            raise ValueError(
+                f"warm_start=True continues the fit on {self.n_features_in_} features and the "
+                f"classes {self.classes_.tolist()}, but X has {n_features} features and y the "
+                f"classes {classes.tolist()}. Set warm_start=False to start afresh."
+            )
         x0 = problem.zeros()
+        x0[: problem.n_w] = self.coef_.T.reshape(-1)  # coef_ is w transposed
+        x0[problem.n_w:] = self.intercept_[: problem.n_b]
+        return x0, self.history_
+
+    def _separable(self, problem, w, b):
+        """Whether ``lam = 0`` and ``(w, b)`` classifies every training sample strictly right.
+
+        The cost then has no minimum: scaling ``(w, b)`` up lowers it for ever.
+        For one-vs-all, one such class is enough.
+        """
+        if self.lam != 0 or _is_dask(problem.X):
+            return False
+        Z, Y = problem.X @ w + b, problem.Y
+        if problem.loss is softmax_cost_and_gradient:
+            true = np.sum(Z * Y, axis=1)
+            return bool(np.all(true > np.max(np.where(Y > 0, -np.inf, Z), axis=1)))
+        margins = np.where(Y > 0, Z, -Z)
+        return bool(np.any(np.all(margins > 0, axis=0)))
+
+    def _warn_after_fit(self, problem, result, separable):
+        """One ConvergenceWarning (separable data, or the optimiser's), and the interrupt's."""
+        if separable:
+            J, g = problem.fun(result.x)
+            warnings.warn(
+                f"The training data are perfectly separable and lam=0, so the cost has no "
+                f"minimum: it keeps falling towards 0 as the weights grow, and coef_ is where "
+                f"the solver stopped ({result.message.rstrip('.')}. Final cost {J:.6g}, "
+                f"gradient norm max|g| = {np.max(np.abs(g)):.3g}). Set lam > 0 for a unique, "
+                "finite solution.",
+                ConvergenceWarning, stacklevel=3,
+            )
+        elif result.warning is not None:
+            warnings.warn(result.warning, ConvergenceWarning, stacklevel=3)
+        if result.interrupted:
+            self._warn_interrupted(self.n_iter_, "epoch" if self.solver in ("gd", "sgd")
+                                   else "iteration")
+
+    def _optimise(self, problem, x0=None):
+        # warn=False: fit issues the ConvergenceWarning itself, once (see _warn_after_fit).
+        common = dict(max_iter=self.max_iter, tol=self.tol, verbose=self.verbose, warn=False)
+        x0 = problem.zeros() if x0 is None else x0
         if self.solver == "gd":
             return gradient_descent(problem.fun, x0, learning_rate=self.learning_rate, **common)
         if self.solver == "sgd":
@@ -239,8 +331,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             return np.column_stack([1 - p, p])
         if self.multi_class == "multinomial":
             return softmax(Z)
-        P = sigmoid(Z)
-        return P / np.sum(P, axis=1, keepdims=True)
+        # sigma(z_k) / sum_j sigma(z_j), from the logs: all K sigmoids may underflow to 0.
+        return softmax(log_sigmoid(Z))
 
     def predict(self, X):
         """Predicted class labels, shape (m,).

@@ -495,8 +495,9 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         if not math.isfinite(J):
             raise _not_finite(J, len(history) + 1, history, at_start=last["x_eval"] is None,
                               hint="Standardise the features.")
-        last["x_eval"], last["J"] = np.array(x), J
-        return J, np.array(g, dtype=np.float64)  # a copy: fun may reuse its buffer
+        g = np.array(g, dtype=np.float64)  # a copy: fun may reuse its buffer
+        last["x_eval"], last["J"], last["g"] = np.array(x), J, g
+        return J, g
 
     class _Stop(Exception):
         pass
@@ -535,8 +536,6 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
             res = optimize.minimize(fun_recorded, x0, method=SCIPY_METHODS[method], jac=True,
                                     callback=on_iteration, options=options, **kwargs)
         x, message, fun_x = res.x, str(res.message), res.fun
-        if getattr(res, "jac", None) is not None:
-            grad_norm = float(np.max(np.abs(res.jac)))
         # Only hitting the iteration limit counts as not converged; a stop for
         # "precision loss" means the gradient is as small as float arithmetic allows.
         used = res.nfev if method == "tnc" else res.get("nit", 0)
@@ -551,5 +550,10 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         raise
     if not converged and not interrupted:
         message = f"{SCIPY_METHODS[method]} did not converge: {message}."
+        # Not res.jac: Newton-CG returns the gradient of the iterate before the last.
+        same = last["x_eval"] is not None and np.array_equal(x, last["x_eval"])
+        with np.errstate(all="ignore"):
+            g = last["g"] if same else np.asarray(fun(x)[1])
+        grad_norm = float(np.max(np.abs(g)))
     return _finish(np.asarray(x), np.asarray(history), converged, message, interrupted, pbar,
                    fun=fun_x, tol=tol, grad_norm=grad_norm, warn=warn)
