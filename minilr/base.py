@@ -196,7 +196,9 @@ def feature_scale_problem(X, step_size=True):
                 "frequencies.")
     if varying.max() > SCALE_LIMIT * varying.min():
         j_min, j_max = np.flatnonzero(ranges == varying.min())[0], np.argmax(ranges)
-        return (f"The feature scales differ by a factor of {varying.max() / varying.min():.3g}: "
+        with np.errstate(over="ignore"):  # a subnormal range: the factor prints as inf
+            factor = varying.max() / varying.min()
+        return (f"The feature scales differ by a factor of {factor:.3g}: "
                 f"column {j_max} spans {varying.max():.3g} but column {j_min} only "
                 f"{varying.min():.3g} (the rule: ranges differing by more than {SCALE_LIMIT:g}).")
     if varying.max() < 1 / SCALE_LIMIT:

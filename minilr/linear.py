@@ -227,6 +227,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.history_ = np.concatenate([history, result.history])
         self.n_iter_ = self.history_.size
         self.converged_ = result.converged and not separable
+        self._interrupted = result.interrupted  # read by OneVsAllClassifier
         self._warn_after_fit(problem, result, separable)
         return self
 

@@ -111,6 +111,12 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self
+
+        Notes
+        -----
+        A ``KeyboardInterrupt`` (the notebook's stop button) stops all K fits:
+        the classifier stays as it was before this call, and the interrupt
+        propagates.
         """
         from joblib import Parallel, delayed  # joblib is only needed to fit
 
@@ -228,8 +234,16 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _fit_binary(estimator, X, y_idx, k):
-    """One job: a fresh clone of ``estimator`` fitted to "class ``k`` (1) or not (0)"."""
-    return _clone(estimator).fit(X, (y_idx == k).astype(np.int64))
+    """One job: a fresh clone of ``estimator`` fitted to "class ``k`` (1) or not (0)".
+
+    A minilr estimator stopped by ``KeyboardInterrupt`` keeps its last epoch and
+    returns; here the stop button must stop all K fits (as it does when the jobs
+    run in worker processes), so the interrupt is raised again.
+    """
+    fitted = _clone(estimator).fit(X, (y_idx == k).astype(np.int64))
+    if getattr(fitted, "_interrupted", False):
+        raise KeyboardInterrupt
+    return fitted
 
 
 def _clone(estimator):

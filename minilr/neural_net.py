@@ -597,6 +597,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.history_ = np.concatenate([previous["history"], result.history])
         self.n_iter_ = self.history_.size
         self.converged_ = result.converged
+        self._interrupted = result.interrupted  # read by OneVsAllClassifier
         if validation is not None:
             scores = np.asarray(scores[: result.n_iter], dtype=np.float64)
             self.validation_history_ = np.concatenate([previous["validation"], scores])

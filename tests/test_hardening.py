@@ -117,6 +117,21 @@ def test_interrupt_in_the_first_epoch_propagates_and_keeps_the_previous_fit(case
     assert not hasattr(unfitted, "n_features_in_")
 
 
+@pytest.mark.parametrize("inner", [LogisticRegression, MLPClassifier])
+def test_interrupt_stops_all_one_vs_all_fits_and_keeps_the_previous_classifier(inner,
+                                                                                monkeypatch):
+    model = _quiet(lambda: OneVsAllClassifier(inner()).fit(X, Y3))
+    before = [_coefficients(e).copy() for e in model.estimators_]
+    problem, method = ((LINEAR_PROBLEM, "fun") if inner is LogisticRegression
+                       else (MLP_PROBLEM, "batch_fun"))
+    calls = _interrupt_at(monkeypatch, problem, method, 10)  # in the first class's fit
+    with pytest.raises(KeyboardInterrupt), warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrainingInterrupted)
+        model.fit(X[::-1], Y3[::-1])
+    assert calls[0] == 10  # the other classes never started
+    assert all(np.array_equal(_coefficients(e), b) for e, b in zip(model.estimators_, before))
+
+
 @pytest.mark.parametrize("case", ["gd", "sgd", "lbfgs", "mlp"])
 def test_fit_after_an_interrupt_starts_afresh(case, monkeypatch):
     model = _make(case, max_iter=20, tol=0)
