@@ -183,6 +183,16 @@ def prepare_fit(estimator, X, y):
     return X, classes, problem
 
 
+def _aligned(X):
+    """``X``, copied if its data is not aligned to its item size.
+
+    A block that arrives over the network can sit at any byte offset of the
+    message; numpy then cannot hand it to BLAS, and a product is about six times
+    slower than the copy that fixes it.
+    """
+    return X if X.flags.aligned else np.require(X, requirements="A")
+
+
 def _cost_sums(X, y, classes, w, b, loss):
     """One block's share, without the penalty: :math:`m_b J_b` and :math:`m_b \\nabla J_b`.
 
@@ -191,7 +201,7 @@ def _cost_sums(X, y, classes, w, b, loss):
     m = X.shape[0]
     if m == 0:
         return 0.0, np.zeros_like(w), np.zeros_like(b)
-    Y = _encode_block(y, classes, X.dtype)
+    X, Y = _aligned(X), _encode_block(y, classes, X.dtype)
     with np.errstate(all="ignore"):  # a non-finite cost is the optimiser's to report
         J, g_w, g_b = loss(w, b, X, Y, 0.0)
     if not (np.isfinite(J) and np.all(np.isfinite(g_w))):
@@ -206,7 +216,7 @@ def _hvp_sums(X, w, b, v_w, v_b, hvp):
     if m == 0:
         return np.zeros_like(v_w), np.zeros_like(v_b)
     with np.errstate(all="ignore"):
-        h_w, h_b = hvp(w, b, X, v_w, v_b, 0.0)
+        h_w, h_b = hvp(w, b, _aligned(X), v_w, v_b, 0.0)
     return m * h_w, m * h_b
 
 
@@ -320,6 +330,7 @@ class BlockProblem(_Problem):
             return
         for k in order:
             X_b, y_b = dask.compute(self.X_blocks[k], self.y_blocks[k])
+            X_b = _aligned(X_b)
             _check_finite(X_b, "X")
             self._block = (X_b, _encode_block(y_b, self.classes, X_b.dtype))
             perm = rng.permutation(X_b.shape[0])
@@ -348,7 +359,7 @@ def _call_on_block(X, estimator, method, tail):
     if X.shape[0] == 0:
         dtype = estimator.classes_.dtype if method == "predict" else estimator.coef_.dtype
         return np.empty((0,) + tail, dtype=dtype)
-    return getattr(estimator, method)(X)
+    return getattr(estimator, method)(_aligned(X))
 
 
 def predict_blocks(estimator, method, X):

@@ -89,6 +89,10 @@ def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
         X = X.astype(dtype, copy=False)
     elif X.dtype != np.float32:
         X = X.astype(np.float64, copy=False)
+    if not X.flags.aligned:
+        # An array received over the network (by a Dask worker, say) may start at any
+        # byte; numpy cannot hand it to BLAS then, and products are about 6x slower.
+        X = np.require(X, requirements="A")
     m, n = X.shape
     if m < ensure_min_samples:
         what = f"{name} is empty" if m == 0 else f"pass at least {ensure_min_samples} rows"

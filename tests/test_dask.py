@@ -420,6 +420,36 @@ def test_score_on_dask_arrays_is_the_numpy_score():
         assert model.score(Xd, yd) == model.score(X, y)
 
 
+def test_a_block_that_arrives_unaligned_is_copied_to_aligned_memory():
+    from minilr._dask import _aligned
+
+    A = np.random.default_rng(5).standard_normal((50, 4))
+    unaligned = np.frombuffer(b"x" + A.tobytes(), dtype=A.dtype, offset=1).reshape(A.shape)
+    assert not unaligned.flags.aligned  # as a block received over the network can be
+    fixed = _aligned(unaligned)
+    assert fixed.flags.aligned and fixed.flags.c_contiguous
+    assert_array_equal(fixed, A)
+    assert _aligned(A) is A  # no copy when there is nothing to fix
+
+
+def test_one_vs_all_on_the_cluster_gives_bitwise_the_sequential_fit(cluster_client):
+    # The workers receive X over the network, where it can land unaligned; check_X
+    # copies it, so the workers' products take the same BLAS path as the driver's.
+    from joblib import parallel_config
+    from threadpoolctl import threadpool_limits
+
+    from minilr.multiclass import OneVsAllClassifier
+
+    X, y = _data("ova", m=2000, n=30, seed=6)
+    estimator = OneVsAllClassifier(LogisticRegression(lam=1.0, solver="tnc"), n_jobs=2)
+    with threadpool_limits(1):  # the workers' BLAS runs on one thread, too
+        sequential = OneVsAllClassifier(LogisticRegression(lam=1.0, solver="tnc")).fit(X, y)
+        with cluster_client.as_current(), parallel_config(backend="dask"):
+            on_cluster = estimator.fit(X, y)
+    assert_array_equal(on_cluster.coef_, sequential.coef_)
+    assert_array_equal(on_cluster.intercept_, sequential.intercept_)
+
+
 # ---------------------------------------------------------------- failures
 @pytest.mark.parametrize("when", ["between steps", "during a step"])
 def test_worker_killed_during_a_fit_is_recomputed_or_the_fit_raises(cluster_client,
@@ -500,7 +530,7 @@ def test_sgd_trains_on_a_file_larger_than_the_memory_of_the_whole_cluster(tmp_pa
             distributed.Client(cluster, set_as_default=False) as client:
         workers = set(client.scheduler_info()["workers"])
         with client.as_current():
-            Xd, yd = as_dask(tmp_path / "X.npy", 250_000), as_dask(tmp_path / "y.npy", 250_000)
+            Xd, yd = as_dask(tmp_path / "X.npy", 125_000), as_dask(tmp_path / "y.npy", 125_000)
             model = _fit(Xd, yd, solver="sgd", batch_size=1000, learning_rate=0.5, max_iter=1,
                          tol=0, lam=1.0, random_state=0)
         assert set(client.scheduler_info()["workers"]) == workers  # none was restarted
