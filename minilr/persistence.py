@@ -20,9 +20,10 @@ held in an object array (strings) are stored as a unicode array and marked
 ``"dtype": "object"``, so they come back as an object array, never pickled.
 
 :func:`load` instantiates only the classes of :data:`REGISTRY`, passes them
-only their own constructor parameters, and sets only fitted-attribute names
-(``lower_case_``) that are not methods or properties of the class. Anything
-else, and any file that is not such an archive, raises
+only their own constructor parameters (checked as ``fit`` checks them), sets
+only fitted-attribute names (``lower_case_``) that are not methods or
+properties of the class, and checks that the fitted arrays' shapes agree.
+Anything else, and any file that is not such an archive, raises
 :class:`~minilr.exceptions.ModelFileError`. A file is refused if its
 ``format`` is newer than :data:`FORMAT_VERSION` or its minilr major version
 differs from this one.
@@ -203,7 +204,10 @@ def load(path):
             f"(it holds {sorted(members)[:5]}). Save models with model.save(path)."
         )
     header = _read_header(members.pop(META_KEY), name)
-    estimator = _decode_estimator(header["estimator"], members, name)
+    try:
+        estimator = _decode_estimator(header["estimator"], members, name)
+    except RecursionError:  # a header nested thousands deep was not written by save
+        raise ModelFileError(f"{name!r} has a damaged minilr header (nested too deep).") from None
     _check_shapes(estimator, name)
     return estimator
 
@@ -238,7 +242,7 @@ def _read_header(meta, name):
         version, fmt = str(header["minilr_version"]), header["format"]
         major = int(version.split(".")[0])
         header["estimator"]["class"]
-    except (ValueError, TypeError, KeyError, IndexError):
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError):
         raise ModelFileError(f"{name!r} has a damaged minilr header.") from None
     if not isinstance(fmt, int) or isinstance(fmt, bool) or not 1 <= fmt <= FORMAT_VERSION:
         raise ModelFileError(
@@ -272,6 +276,12 @@ def _decode_estimator(node, members, name):
             "file comes from another minilr version or was edited."
         )
     estimator = cls(**{k: _decode(v, members, name) for k, v in params.items()})
+    if hasattr(estimator, "_check_params"):  # the same checks as fit, so no surprise later
+        try:
+            estimator._check_params()
+        except (TypeError, ValueError) as exc:
+            raise ModelFileError(f"{name!r} gives {cls_name} an invalid parameter: {exc}") \
+                from None
     for key, value in attributes.items():
         if not _ATTRIBUTE.match(key) or hasattr(cls, key):
             raise ModelFileError(f"{name!r} sets {cls_name}.{key}, which is not a fitted "

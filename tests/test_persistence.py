@@ -135,6 +135,20 @@ def test_loaded_model_can_be_refitted_to_the_same_coefficients():
     assert_array_equal(loaded.coef_, model.coef_)
 
 
+def test_feature_names_of_a_data_frame_survive_the_round_trip():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=["age", "dose", "weight"])
+    model = LogisticRegression().fit(frame, LABELS["int2"])
+    loaded = minilr.load(io.BytesIO(_save_to_bytes(model)))
+    assert loaded.feature_names_in_.dtype == object
+    assert_array_equal(loaded.feature_names_in_, ["age", "dose", "weight"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "fitted without feature names" warning
+        assert_array_equal(loaded.predict(frame), model.predict(frame))
+    with pytest.raises(ValueError, match="feature names should match"):
+        loaded.predict(frame[["dose", "age", "weight"]])
+
+
 def test_tuple_parameters_stay_tuples():
     model = MLPClassifier(hidden_layer_sizes=(3, 2))
     assert minilr.load(io.BytesIO(_save_to_bytes(model))).hidden_layer_sizes == (3, 2)
@@ -254,6 +268,9 @@ BAD_FILES = {
                                        "class"], "SVC")), "class 'SVC'"),
     "unknown-parameter": (lambda tmp: _with_header(_set(["estimator", "params", "eval"], 1)),
                           r"parameters \['eval'\], which it does not have"),
+    "bad-parameter-value": (lambda tmp: _with_header(_set(["estimator", "params", "estimator",
+                                                          "estimator", "params", "lam"], -1)),
+                            "invalid parameter: lam must be >= 0"),
     "dunder-attribute": (lambda tmp: _with_header(_set(["estimator", "attributes", "__class__"],
                                                        "LogisticRegression")),
                          "__class__, which is not a fitted attribute"),
@@ -265,7 +282,16 @@ BAD_FILES = {
     "shapes-edited": (lambda tmp: _with_header(_set(["estimator", "attributes", "n_features_in_"],
                                                     7)), "do not fit together"),
     "object-array": (lambda tmp: _object_array_file(tmp / "marker"), "object array"),
+    "deeply-nested": (lambda tmp: _deeply_nested_header(5000), "damaged minilr header"),
 }
+
+
+def _deeply_nested_header(depth):
+    """A header whose ``lam`` is a list in a list in ... (``depth`` deep): JSON's limit."""
+    header = json.loads(str(_members(VALID)[META_KEY]))
+    header["estimator"]["params"]["lam"] = "LAM"
+    text = json.dumps(header).replace('"LAM"', '{"list": [' * depth + "1.0" + "]}" * depth)
+    return _npz(__minilr__=np.array(text))
 
 
 def _npy(a):

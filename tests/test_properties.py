@@ -59,7 +59,7 @@ def datasets(draw, bound=1e6, max_rows=12, max_features=3):
 
 @st.composite
 def gaussian_datasets(draw):
-    """Well-conditioned ``(X, y)``: seeded standard normal features, labels as in :func:`datasets`."""
+    """Well-conditioned ``(X, y)``: seeded standard normal features, labels as in ``datasets``."""
     m, n = draw(st.integers(8, 15)), draw(st.integers(1, 3))
     X = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).normal(size=(m, n))
     K = draw(st.integers(2, 3))
