@@ -110,6 +110,11 @@ def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
 
 
 def _to_float(X, name):
+    if X.dtype == object and any(v is None for v in X.flat):
+        raise ValueError(
+            f"{name} contains None (a missing value). Remove or impute the missing values "
+            "first, e.g. with the column median."
+        )
     try:
         return X.astype(np.float64)
     except (TypeError, ValueError) as exc:

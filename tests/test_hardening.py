@@ -359,6 +359,8 @@ BAD_FIT = {
     "NaN": (np.where(np.eye(20, 3) > 0, np.nan, X20), Y20, ValueError, "X contains NaN"),
     "inf": (np.where(np.eye(20, 3) > 0, -np.inf, X20), Y20, ValueError, "X contains infinity"),
     "None": (None, Y20, ValueError, "X is None; pass an array"),
+    "None inside X": ([[1.0, None, 2.0]] + [[1.0, 2.0, 3.0]] * 19, Y20, ValueError,
+                      "X contains None"),
     "strings in X": ([["1", "x", "2"]] * 20, Y20, ValueError, "X must contain only numbers"),
     "ragged list": ([[1.0, 2.0, 3.0]] * 19 + [[1.0, 2.0]], Y20, ValueError,
                     r"rows of different lengths"),
