@@ -123,13 +123,17 @@ def check_dask_Xy(X, y, ensure_min_samples=2):
     y : dask array of shape (m,), chunked like the rows of ``X``
     """
     for name, A in (("X", X), ("y", y)):
-        if _is_dask_collection(A) and not _is_dask_array(A):
+        if dask.is_dask_collection(A) and not _is_dask_array(A):
             raise TypeError(
                 f"{name} is a {type(A).__name__}; minilr takes dask arrays. Convert it with "
                 f"{name}.to_dask_array(lengths=True)."
             )
     if not _is_dask_array(X):
-        X = da.from_array(check_X(X), chunks=(y.chunks[0], -1))
+        X = check_X(X)
+        _check_chunks_known(y, "y")
+        # Blocks like y's; if the lengths differ, _check_dask_y says so below.
+        rows = y.chunks[0] if y.shape[0] == X.shape[0] else (X.shape[0],)
+        X = da.from_array(X, chunks=(rows, -1))
     X = _check_dask_X(X)
     if not _is_dask_array(y):
         y = da.from_array(check_y(y), chunks=(X.chunks[0],))
@@ -144,10 +148,6 @@ def check_dask_Xy(X, y, ensure_min_samples=2):
 
 def _is_dask_array(a):
     return isinstance(a, da.Array)
-
-
-def _is_dask_collection(a):
-    return dask.is_dask_collection(a)
 
 
 # ---------------------------------------------------------------- fit
@@ -387,7 +387,7 @@ def predict_blocks(estimator, method, X):
     else:
         tail, dtype = (estimator.classes_.size,), estimator.coef_.dtype
     return X.map_blocks(
-        _call_on_block, estimator, method, tail, dtype=dtype,
+        _call_on_block, estimator, method, tail, dtype=dtype, token=method,
         chunks=(X.chunks[0],) + tuple((t,) for t in tail), drop_axis=None if tail else 1,
         meta=np.empty((0,) * (1 + len(tail)), dtype=dtype),
     )

@@ -375,10 +375,13 @@ def test_unknown_chunk_sizes_are_rejected_with_the_fix():
     ("rows differ", "different numbers of samples"),
     ("1-D X", "Expected 2D array"),
     ("continuous y", "continuous"),
+    ("numpy X, longer dask y", "different numbers of samples"),
 ])
 def test_bad_dask_input_is_rejected_before_training(case, match):
     X, y, Xd, yd = _dask_data("binary")
-    if case == "one class":
+    if case == "numpy X, longer dask y":
+        Xd, yd = X[:-1], yd
+    elif case == "one class":
         yd = da.zeros_like(yd)
     elif case == "rows differ":
         yd = yd[:-1]
