@@ -52,7 +52,10 @@ def encode_labels(y, estimator_name="The estimator"):
     if y.dtype.kind == "O" and any(isinstance(v, float) and v != round(v) for v in y[:1000]):
         raise ValueError("Unknown label type: continuous. y must hold class labels.")
     try:
-        classes, y_idx = np.unique(y, return_inverse=True)
+        classes = np.unique(y)
+        # searchsorted on the few classes allocates only y_idx, where unique's
+        # return_inverse holds several m-sized arrays at once.
+        y_idx = np.searchsorted(classes, y)
     except TypeError:
         raise ValueError(
             "Unknown label type: y mixes labels that cannot be sorted (e.g. numbers and "
@@ -209,6 +212,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             else:
                 Y = np.zeros((X.shape[0], K), dtype=X.dtype)
                 Y[np.arange(X.shape[0]), y_idx] = 1
+            del y_idx  # not needed while training: keep memory small next to X
             problem = _Problem(X, Y, self.lam, self.fit_intercept, softmax_loss)
         self._check_solver_size(problem)
         x0, history = self._start(problem, classes, X.shape[1])
