@@ -16,7 +16,7 @@ from .base import BaseEstimator, ClassifierMixin
 from .exceptions import ConvergenceWarning
 from .functions import log_sigmoid, sigmoid, softmax
 from .losses import (
-    cost_and_gradient,
+    _cost_and_gradient,
     hessian_vector_product,
     softmax_cost_and_gradient,
     softmax_hessian_vector_product,
@@ -369,7 +369,8 @@ class _Problem:
         self.w_shape = (n,) if Y.ndim == 1 else (n, Y.shape[1])
         self.n_w = int(np.prod(self.w_shape))
         self.n_b = (1 if Y.ndim == 1 else Y.shape[1]) if fit_intercept else 0
-        self.loss = softmax_cost_and_gradient if softmax_loss else cost_and_gradient
+        # The unguarded binary loss: the optimisers' loops set their own errstate.
+        self.loss = softmax_cost_and_gradient if softmax_loss else _cost_and_gradient
         self._hvp = softmax_hessian_vector_product if softmax_loss else hessian_vector_product
         # One reusable gradient buffer: packing [grad_w, grad_b] without np.concatenate.
         self._g = np.empty(self.n_w + self.n_b, dtype=X.dtype)

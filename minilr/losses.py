@@ -249,6 +249,16 @@ def cost_and_gradient(w, b, X, y, lam=0.0):
         \nabla_w J = \frac{1}{m} X^\top r + \frac{\lambda}{m} w, \quad
         \nabla_b J = \frac{1}{m} \sum_i r_i
     """
+    with np.errstate(under="ignore"):  # e^{-|z|} <= 1 never overflows; underflow to 0 is right
+        return _cost_and_gradient(w, b, X, y, lam)
+
+
+def _cost_and_gradient(w, b, X, y, lam=0.0):
+    """:func:`cost_and_gradient` without its ``errstate``, for the optimisers' loops.
+
+    They run under ``np.errstate(all="ignore")`` already, and entering that
+    context on every step costs as much as a pass over a small X.
+    """
     m = X.shape[0]
     z = _times(X, w)
     z += b
@@ -258,10 +268,11 @@ def cost_and_gradient(w, b, X, y, lam=0.0):
     t = np.abs(z)
     # log(1 + e^z) - y z = max(z, 0) + log d - y z with max(z, 0) = (z + |z|) / 2 and
     # d = 1 + e^{-|z|}: two dot products and two sums instead of a pass per term.
-    J = np.vdot(c, z) + 0.5 * t.sum() + 0.5 * lam * np.vdot(w, w)
+    J = np.vdot(c, z) + 0.5 * t.sum()
+    if lam:
+        J += 0.5 * lam * np.vdot(w, w)
     np.negative(t, out=t)
-    with np.errstate(under="ignore"):  # e^{-|z|} <= 1 never overflows; underflow to 0 is right
-        np.exp(t, out=t)
+    np.exp(t, out=t)
     t += 1  # d
     J = (J + np.log(t).sum()) / m
     # h = sigma(z) = 1/2 + sign(z) (sigma(|z|) - 1/2) by symmetry, and sigma(|z|) = 1/d.
