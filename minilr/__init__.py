@@ -18,12 +18,14 @@ from .exceptions import (
 from .functions import log_sigmoid, sigmoid, softmax
 from .gradcheck import check_gradient, numerical_gradient
 from .linear import LogisticRegression
+from .multiclass import OneVsAllClassifier
 from .neural_net import MLPClassifier
 from .persistence import load
 
 __all__ = [
     "LogisticRegression",
     "MLPClassifier",
+    "OneVsAllClassifier",
     "sigmoid",
     "log_sigmoid",
     "softmax",
