@@ -20,9 +20,8 @@ jobs.
 
 :class:`minilr.LogisticRegression` with ``multi_class="ova"`` solves the same
 K problems in one optimisation over an (n, K) parameter matrix. Both reach the
-same optimum, but not along the same path: at ``tol=1e-10`` their coefficients
-agree to about 1e-6 (the scipy optimisers end on a cost-reduction test, which
-pins the cost to ~1e-14 but the weights only to ~1e-7..1e-6).
+same optimum, but not along the same path: with the same solver at a tight
+``tol`` (say 1e-10) their coefficients agree to better than 1e-6.
 """
 
 import copy

@@ -519,8 +519,10 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
     options = {"maxiter": max_iter}
     kwargs = {}
     if method == "lbfgs":
-        # scikit-learn's settings, so results agree at equal tol.
-        options.update(gtol=tol, ftol=64 * np.finfo(float).eps, maxls=50)
+        # scikit-learn's settings, so results agree at equal tol; but a tol tighter
+        # than 1e-7 asks for that gradient, so the relative-reduction stop (ftol)
+        # must not end the run first.
+        options.update(gtol=tol, ftol=min(64 * np.finfo(float).eps, tol**2), maxls=50)
     elif method == "tnc":
         # TNC counts function evaluations, and stops early on a tiny change of the
         # cost unless ftol is small too.

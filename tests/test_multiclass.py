@@ -92,13 +92,8 @@ def test_parallel_jobs_give_the_sequential_coefficients(data, solver, backend):
     assert_allclose(parallel.intercept_, sequential.intercept_, rtol=0, atol=1e-6)
 
 
-# L-BFGS-B stops on its relative-reduction test (factr * eps) before gtol=1e-10: on the standardised
-# iris the joint fit then ends 1.3e-6 from the exact optimum, the K separate fits 3.4e-7 from it.
-LBFGS_IRIS = pytest.mark.xfail(strict=True, reason="joint L-BFGS stops 1.3e-6 from the optimum")
-
-
 @pytest.mark.parametrize("solver,data", [
-    pytest.param("lbfgs", _iris, id="lbfgs-iris", marks=LBFGS_IRIS),
+    pytest.param("lbfgs", _iris, id="lbfgs-iris"),
     pytest.param("lbfgs", _four_classes, id="lbfgs-four_classes"),
     pytest.param("tnc", _iris, id="tnc-iris"),
     pytest.param("tnc", _four_classes, id="tnc-four_classes"),
