@@ -205,9 +205,19 @@ def check_probabilities(p, *, name="p"):
     if p.dtype.kind not in "biuf":
         raise ValueError(f"{name} must contain probabilities (numbers), got dtype {p.dtype}.")
     p = p.astype(np.result_type(p.dtype, np.float32), copy=False)
-    if np.any(np.isnan(p)) or np.any((p < 0) | (p > 1)):
+    if not p.size:
+        return p
+    n_nan = int(np.isnan(p).sum())
+    if n_nan:
         raise ValueError(
-            f"{name} must contain probabilities in [0, 1]; found values outside it or NaN."
+            f"{name} contains {n_nan} NaN value(s), but must contain probabilities in [0, 1]; "
+            "a NaN probability usually means the model diverged (try a smaller learning rate)."
+        )
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(
+            f"{name} must contain probabilities in [0, 1], but its values range from "
+            f"{p.min():g} to {p.max():g}. If these are scores or logits, apply the sigmoid "
+            "(or softmax) first."
         )
     return p
 

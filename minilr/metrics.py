@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_scalar
+from ._validation import check_probabilities, check_scalar
 
 __all__ = [
     "accuracy_score",
@@ -333,27 +333,13 @@ del _score
 def _check_y_prob(y_prob):
     """Return ``y_prob`` as a float array of probabilities, with an actionable error if not."""
     y_prob = np.asarray(y_prob)
-    if y_prob.dtype.kind not in "biuf":
-        raise ValueError(f"y_prob must contain probabilities (numbers), got dtype {y_prob.dtype}.")
     if y_prob.ndim not in (1, 2):
         raise ValueError(
             f"y_prob must have shape (m,) or (m, K), got an array of shape {y_prob.shape}."
         )
     if y_prob.size == 0:
         raise ValueError("y_prob is empty; the metric needs at least one sample.")
-    y_prob = y_prob.astype(np.result_type(y_prob.dtype, np.float32), copy=False)
-    if np.isnan(y_prob).any():
-        raise ValueError(
-            f"y_prob contains {int(np.isnan(y_prob).sum())} NaN value(s); a NaN probability "
-            "usually means the model diverged (try a smaller learning rate)."
-        )
-    if y_prob.min() < 0 or y_prob.max() > 1:
-        raise ValueError(
-            f"y_prob must contain probabilities in [0, 1], but its values range from "
-            f"{y_prob.min():g} to {y_prob.max():g}. If these are scores or logits, apply "
-            "the sigmoid (or softmax) first."
-        )
-    return y_prob
+    return check_probabilities(y_prob, name="y_prob")
 
 
 def log_loss(y_true, y_prob, normalize=True, labels=None):
