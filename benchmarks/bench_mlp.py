@@ -8,11 +8,7 @@ both alike; the median times are compared.
 Run ``python benchmarks/bench_mlp.py``.
 """
 
-import time
-import warnings
-
-import numpy as np
-
+from common import interleaved, timed
 from minilr.datasets import load_digits_20x20, train_test_split
 from minilr.neural_net import MLPClassifier
 
@@ -21,14 +17,6 @@ BATCH_SIZE = 64
 EPOCHS = 50
 LEARNING_RATE = 0.001
 SKLEARN_ALPHA = 1e-4  # scikit-learn's default
-
-
-def _fit_timed(model, X, y):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # both stop at max epochs with a convergence warning
-        start = time.perf_counter()
-        model.fit(X, y)
-        return time.perf_counter() - start
 
 
 def run(repeats=5):
@@ -52,13 +40,10 @@ def run(repeats=5):
                          max_epochs=EPOCHS, alpha=alpha, random_state=0)
     reference = SkMLP(HIDDEN, solver="adam", learning_rate_init=LEARNING_RATE,
                       batch_size=BATCH_SIZE, max_iter=EPOCHS, alpha=SKLEARN_ALPHA, random_state=0)
-    _fit_timed(ours, X_train[:500], y_train[:500])  # warm-up: imports, BLAS threads
-    _fit_timed(reference, X_train[:500], y_train[:500])
-    times_ours, times_ref = [], []
-    for _ in range(repeats):
-        times_ours.append(_fit_timed(ours, X_train, y_train))
-        times_ref.append(_fit_timed(reference, X_train, y_train))
-    minilr_s, reference_s = float(np.median(times_ours)), float(np.median(times_ref))
+    timed(lambda: ours.fit(X_train[:500], y_train[:500]))  # warm-up: imports, BLAS threads
+    timed(lambda: reference.fit(X_train[:500], y_train[:500]))
+    minilr_s, reference_s, _, _ = interleaved(lambda: ours.fit(X_train, y_train),
+                                              lambda: reference.fit(X_train, y_train), repeats)
     return {
         "case": (f"digits 20x20 (4000 train), hidden {HIDDEN}, adam lr={LEARNING_RATE}, "
                  f"batch {BATCH_SIZE}, {EPOCHS} epochs"),

@@ -23,13 +23,9 @@ from minilr.exercises import (
     CHECKERS,
     MISTAKE_KEYS,
     assert_passes,
-    check_backprop,
     check_cost,
-    check_gradient_descent_step,
-    check_gradient_fn,
     check_predict_one_vs_all,
     check_sigmoid,
-    check_softmax,
 )
 from minilr.exercises.cli import main as cli_main
 
