@@ -251,8 +251,3 @@ class ClassifierMixin:
             target_tags=TargetTags(required=True),
             classifier_tags=ClassifierTags(),
         )
-
-
-def is_dask_collection(a):
-    """True for dask arrays (checked without importing dask)."""
-    return _is_dask(a)
