@@ -31,18 +31,22 @@ __all__ = [
 ]
 
 
+_LOG_2 = float(np.log(2.0))
+
+
 def _times(X, W):
-    """``X @ W``, computed as ``(W.T @ X.T).T``.
+    """``X @ W``; with K columns computed as ``(W.T @ X.T).T``.
 
     The same numbers, but OpenBLAS runs the thin product with K columns about
-    twice as fast in this orientation (for a vector ``w`` nothing changes).
+    twice as fast in that orientation; for a vector ``w`` the method ``X.dot(w)``
+    has the least call overhead, which counts on small data.
     """
-    return (W.T @ X.T).T
+    return X.dot(W) if W.ndim == 1 else (W.T @ X.T).T
 
 
 def _times_T(X, R):
-    """``X.T @ R``, computed as ``(R.T @ X).T`` for the same reason as :func:`_times`."""
-    return (R.T @ X).T
+    """``X.T @ R``, computed as ``R.dot(X)`` or ``(R.T @ X).T`` as in :func:`_times`."""
+    return R.dot(X) if R.ndim == 1 else (R.T @ X).T
 
 
 def _softplus_and_sigmoid(z):
@@ -249,42 +253,54 @@ def cost_and_gradient(w, b, X, y, lam=0.0):
         \nabla_w J = \frac{1}{m} X^\top r + \frac{\lambda}{m} w, \quad
         \nabla_b J = \frac{1}{m} \sum_i r_i
     """
-    with np.errstate(under="ignore"):  # e^{-|z|} <= 1 never overflows; underflow to 0 is right
-        return _cost_and_gradient(w, b, X, y, lam)
+    return _logistic_pass(w, b, X, 1 - 2 * np.asarray(y), lam)
 
 
-def _cost_and_gradient(w, b, X, y, lam=0.0):
-    """:func:`cost_and_gradient` without its ``errstate``, for the optimisers' loops.
+def _logistic_pass(w, b, X, s, lam=0.0):
+    r"""The cost and gradient of :func:`cost_and_gradient` from one ``tanh``.
 
-    They run under ``np.errstate(all="ignore")`` already, and entering that
-    context on every step costs as much as a pass over a small X.
+    Parameters
+    ----------
+    w, b, X, lam
+        As in :func:`cost_and_gradient`.
+    s : ndarray of shape (m,) or (m, K)
+        The labels as signs, :math:`s = 1 - 2y` (+1 for label 0, -1 for label 1),
+        computed once per fit by the caller.
+
+    Returns
+    -------
+    J, grad_w, grad_b
+        As in :func:`cost_and_gradient`.
+
+    Notes
+    -----
+    With the half-logits :math:`u = z / 2 = X (w/2) + b/2` and :math:`t = \tanh|u|`,
+
+    .. math::
+        \log(1 + e^{z}) - y z = s u + |u| + \log 2 - \log(1 + t), \qquad
+        r = \sigma(z) - y = \tfrac12 \bigl(\operatorname{sign}(u)\, t + s\bigr),
+
+    since :math:`\sigma(z) = \frac12 (1 + \tanh u)`. One transcendental call gives
+    the cost and the gradient, nothing can overflow (:math:`0 \le t \le 1`), and
+    only two arrays of the size of ``s`` are made: on small data each NumPy call
+    costs more than its arithmetic, and batch gradient descent makes thousands.
     """
     m = X.shape[0]
-    z = _times(X, w)
-    z += b
-    c = 0.5 - y
-    # Only two m-sized buffers besides z and c: t holds |z|, then e^{-|z|}, d, 1/d
-    # and at last r, so memory stays small next to X.
-    t = np.abs(z)
-    # log(1 + e^z) - y z = max(z, 0) + log d - y z with max(z, 0) = (z + |z|) / 2 and
-    # d = 1 + e^{-|z|}: two dot products and two sums instead of a pass per term.
-    J = np.vdot(c, z) + 0.5 * t.sum()
+    u = _times(X, 0.5 * w)  # halving w is exact, so u is exactly z / 2
+    u += 0.5 * b
+    t = np.abs(u)
+    J = np.vdot(s, u) + t.sum() + u.size * _LOG_2  # log 2 for each of the m (x K) terms
     if lam:
         J += 0.5 * lam * np.vdot(w, w)
-    np.negative(t, out=t)
-    np.exp(t, out=t)
-    t += 1  # d
-    J = (J + np.log(t).sum()) / m
-    # h = sigma(z) = 1/2 + sign(z) (sigma(|z|) - 1/2) by symmetry, and sigma(|z|) = 1/d.
-    np.reciprocal(t, out=t)
-    t -= 0.5
-    r = np.copysign(t, z, out=t)
-    r += c  # r = h - y
-    grad_w = _times_T(X, r)
+    np.tanh(t, out=t)
+    tanh_u = np.copysign(t, u, out=u)  # tanh is odd; u is not needed any more
+    J = (J - np.log1p(t, out=t).sum()) / m
+    r2 = np.add(tanh_u, s, out=tanh_u)  # 2r = tanh(u) + s
+    grad_w = _times_T(X, r2)
+    grad_w *= 0.5 / m
     if lam:
-        grad_w += lam * w
-    grad_w /= m
-    grad_b = r.sum(axis=0) / m
+        grad_w += (lam / m) * w
+    grad_b = r2.sum(axis=0) * (0.5 / m)
     return J, grad_w, grad_b
 
 

@@ -195,13 +195,13 @@ def test_no_intercept_gives_zero_intercepts_and_a_line_through_the_origin():
 def test_float32_input_is_computed_in_float32(solver, monkeypatch):
     X, y = _data("make_classification")
     seen = []
-    original = minilr.linear._cost_and_gradient
+    original = minilr.linear._logistic_pass
 
-    def spy(w, b, X_, y_, lam):
-        seen.append((w.dtype, np.asarray(b).dtype, X_.dtype, y_.dtype))
-        return original(w, b, X_, y_, lam)
+    def spy(w, b, X_, s, lam):
+        seen.append((w.dtype, np.asarray(b).dtype, X_.dtype, s.dtype))
+        return original(w, b, X_, s, lam)
 
-    monkeypatch.setattr(minilr.linear, "_cost_and_gradient", spy)
+    monkeypatch.setattr(minilr.linear, "_logistic_pass", spy)
     model = LogisticRegression(solver=solver, random_state=0).fit(X.astype(np.float32), y)
     assert set(seen) == {(np.dtype(np.float32),) * 4}
     assert model.coef_.dtype == model.intercept_.dtype == np.float32
