@@ -24,13 +24,17 @@ same optimum, but not along the same path: with the same solver at a tight
 ``tol`` (say 1e-10) their coefficients agree to better than 1e-6.
 """
 
+import contextlib
 import copy
 import numbers
+import threading
+import warnings
 
 import numpy as np
 
 from ._validation import check_scalar, check_Xy
 from .base import BaseEstimator, ClassifierMixin
+from .exceptions import ConvergenceWarning
 from .linear import encode_labels
 
 __all__ = ["OneVsAllClassifier"]
@@ -116,6 +120,10 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
         A ``KeyboardInterrupt`` (the notebook's stop button) stops all K fits:
         the classifier stays as it was before this call, and the interrupt
         propagates.
+
+        The fits' warnings reach the caller even from worker processes: one
+        :class:`~minilr.exceptions.ConvergenceWarning` names every class whose
+        fit did not converge (jobs in threads issue theirs one by one).
         """
         from joblib import Parallel, delayed  # joblib is only needed to fit
 
@@ -131,9 +139,11 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
         _check_class_counts(classes, y_idx)
         # Two classes are one problem, "the second class or not".
         positives = [1] if classes.size == 2 else range(classes.size)
-        fitted = Parallel(n_jobs=self.n_jobs)(
+        jobs = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_binary)(self.estimator, X, y_idx, k) for k in positives
         )
+        fitted = [estimator for estimator, _ in jobs]
+        _reissue_warnings([caught for _, caught in jobs], classes[list(positives)].tolist())
         return self._merge(fitted, classes, X.shape[1])
 
     def _merge(self, fitted, classes, n_features):
@@ -235,14 +245,47 @@ class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
 def _fit_binary(estimator, X, y_idx, k):
     """One job: a fresh clone of ``estimator`` fitted to "class ``k`` (1) or not (0)".
 
+    Returns the fitted clone and the warnings its fit issued, as
+    ``(category, message)`` pairs. They are recorded whenever the job runs in
+    its process's main thread (sequential jobs and worker processes, whose
+    warnings would otherwise never reach the notebook); ``catch_warnings`` is
+    not thread-safe, so jobs in threads let theirs through as they come.
+
     A minilr estimator stopped by ``KeyboardInterrupt`` keeps its last epoch and
     returns; here the stop button must stop all K fits (as it does when the jobs
     run in worker processes), so the interrupt is raised again.
     """
-    fitted = _clone(estimator).fit(X, (y_idx == k).astype(np.int64))
+    record = threading.current_thread() is threading.main_thread()
+    with warnings.catch_warnings(record=True) if record else contextlib.nullcontext() as caught:
+        if record:
+            warnings.simplefilter("always")  # the caller's own filters apply when re-issued
+        fitted = _clone(estimator).fit(X, (y_idx == k).astype(np.int64))
     if getattr(fitted, "_interrupted", False):
         raise KeyboardInterrupt
-    return fitted
+    return fitted, [(w.category, str(w.message)) for w in caught or ()]
+
+
+def _reissue_warnings(caught, classes):
+    """Issue the jobs' recorded warnings in the caller: each distinct one once, and one
+    ConvergenceWarning for all the classes whose fit did not converge."""
+    not_converged, seen = [], set()
+    for label, job in zip(classes, caught):
+        for category, message in job:
+            if issubclass(category, ConvergenceWarning):
+                not_converged.append((label, message))
+            elif (category, message) not in seen:
+                seen.add((category, message))
+                warnings.warn(message, category, stacklevel=3)
+    if len(not_converged) == 1 == len(classes):  # two classes: a single fit
+        warnings.warn(not_converged[0][1], ConvergenceWarning, stacklevel=3)
+    elif not_converged:
+        labels = ", ".join(repr(label) for label, _ in not_converged)
+        first_label, first = not_converged[0]
+        how_many = (f"None of the {len(classes)} one-vs-all fits converged"
+                    if len(not_converged) == len(classes) else
+                    f"{len(not_converged)} of the {len(classes)} one-vs-all fits did not converge")
+        warnings.warn(f"{how_many} (classes {labels}). Class {first_label!r}: {first}",
+                      ConvergenceWarning, stacklevel=3)
 
 
 def _clone(estimator):

@@ -18,7 +18,8 @@ from threadpoolctl import threadpool_limits
 
 from minilr import LogisticRegression
 from minilr.datasets import load_digits_20x20
-from minilr.multiclass import OneVsAllClassifier
+from minilr.exceptions import ConvergenceWarning, FeatureScaleWarning
+from minilr.multiclass import OneVsAllClassifier, _reissue_warnings
 
 TIGHT = dict(tol=1e-10, max_iter=10000)
 
@@ -186,6 +187,71 @@ def test_two_classes_are_one_problem_like_binary_logistic_regression():
     assert clf.decision_function(X).shape == (len(X),)
     assert_allclose(clf.coef_, ref.coef_, rtol=1e-12)
     assert_array_equal(clf.predict(X), ref.predict(X))
+
+
+# --- warnings: one ConvergenceWarning for the K fits, wherever the jobs ran ----------------------
+
+def _recorded(fit):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit()
+    return [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_unconverged_fits_give_one_warning_in_the_caller_naming_the_classes(n_jobs):
+    # With n_jobs=2 the fits run in worker processes, whose warnings never reached the caller.
+    X, y = _iris()
+    classes = np.array(["setosa", "versicolor", "virginica"])
+    ova = OneVsAllClassifier(LogisticRegression(max_iter=2), n_jobs=n_jobs)
+    caught = _recorded(lambda: ova.fit(X, classes[y]))
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert message.startswith("None of the 3 one-vs-all fits converged (classes 'setosa', "
+                              "'versicolor', 'virginica'). Class 'setosa': ")
+    assert "Increase max_iter" in message
+    assert caught[0].filename == __file__  # points at the caller's line
+
+
+def test_jobs_in_threads_still_let_their_warnings_through():
+    X, y = _iris()
+    with parallel_config(backend="threading"):
+        caught = _recorded(lambda: OneVsAllClassifier(LogisticRegression(max_iter=2),
+                                                      n_jobs=2).fit(X, y))
+    assert len(caught) == 3  # one per class: catch_warnings is not thread-safe
+
+
+def test_converged_fits_give_no_warning():
+    X, y = _iris()
+    assert _recorded(lambda: OneVsAllClassifier(LogisticRegression()).fit(X, y)) == []
+
+
+def test_two_classes_keep_the_single_fits_warning_as_it_is():
+    X, y = _iris()
+    keep = y < 2
+    ova_caught = _recorded(lambda: OneVsAllClassifier(LogisticRegression(max_iter=1))
+                           .fit(X[keep], y[keep]))
+    own_caught = _recorded(lambda: LogisticRegression(max_iter=1).fit(X[keep], y[keep]))
+    assert [str(w.message) for w in ova_caught] == [str(w.message) for w in own_caught]
+    assert len(ova_caught) == 1
+
+
+def test_reissued_warnings_merge_convergence_and_keep_others_once():
+    jobs = [
+        [(ConvergenceWarning, "stopped early a"), (FeatureScaleWarning, "scale X")],
+        [(FeatureScaleWarning, "scale X")],
+        [(ConvergenceWarning, "stopped early c"), (UserWarning, "other")],
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _reissue_warnings(jobs, ["a", "b", "c"])
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (FeatureScaleWarning, "scale X"),
+        (UserWarning, "other"),
+        (ConvergenceWarning,
+         "2 of the 3 one-vs-all fits did not converge (classes 'a', 'c'). "
+         "Class 'a': stopped early a"),
+    ]
 
 
 def test_labels_keep_their_type_and_order():
