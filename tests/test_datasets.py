@@ -1,15 +1,20 @@
 """Tests for minilr.datasets: bundled files, generators, the split, and their error messages."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.io
 import scipy.special as sp
 
+import minilr
+from minilr import datasets
 from minilr.datasets import (
     BREAST_CANCER_FILE,
+    DATA_FILES,
     DIGITS_FILE,
+    data_dir,
     load_breast_cancer_wisconsin,
     load_digits_20x20,
     load_mat,
@@ -109,30 +114,92 @@ def test_load_mat_missing_file_raises_file_not_found(tmp_path):
         load_mat(tmp_path / "nothing.mat")
 
 
-# --- missing and corrupt data files --------------------------------------------------------------
+# --- where the data files are read from, and missing, truncated or corrupt copies -------------
 
 LOADERS = [
-    pytest.param(load_breast_cancer_wisconsin, BREAST_CANCER_FILE, id="breast_cancer"),
-    pytest.param(load_digits_20x20, DIGITS_FILE, id="digits"),
+    pytest.param(load_breast_cancer_wisconsin, BREAST_CANCER_FILE, "UCI", id="breast_cancer"),
+    pytest.param(load_digits_20x20, DIGITS_FILE, "MNIST", id="digits"),
 ]
 
 
-@pytest.mark.parametrize("loader, filename", LOADERS)
-def test_missing_data_file_names_the_file_and_says_how_to_get_it(loader, filename, tmp_path,
-                                                                  monkeypatch):
+def _bundled_bytes(name):
+    """The package's own copy of a data file, read straight from minilr/data/."""
+    return (Path(minilr.__file__).parent / "data" / name).read_bytes()
+
+
+def test_data_files_are_read_from_the_package_unless_minilr_data_dir_is_set(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.delenv("MINILR_DATA_DIR", raising=False)
+    assert Path(data_dir()) == Path(minilr.__file__).parent / "data"
+    monkeypatch.setenv("MINILR_DATA_DIR", str(tmp_path))
+    assert data_dir() == tmp_path
+
+
+@pytest.mark.parametrize("name", [BREAST_CANCER_FILE, DIGITS_FILE])
+def test_expected_sizes_are_those_of_the_bundled_files(name):
+    assert DATA_FILES[name][0] == len(_bundled_bytes(name))
+
+
+@pytest.mark.parametrize("row", [0, 200, -1])
+def test_minilr_data_dir_reads_the_teachers_own_copy(row, tmp_path, monkeypatch):
+    # A same-size copy with one benign row (class 2) relabelled malignant (class 4).
+    lines = _bundled_bytes(BREAST_CANCER_FILE).decode().splitlines(keepends=True)
+    benign = [i for i, line in enumerate(lines) if line.rstrip().endswith(",2")]
+    i = benign[row]
+    lines[i] = lines[i].rstrip()[:-1] + "4" + lines[i][len(lines[i].rstrip()):]
+    (tmp_path / BREAST_CANCER_FILE).write_text("".join(lines), newline="")
+    monkeypatch.setenv("MINILR_DATA_DIR", str(tmp_path))
+    _, y, _ = load_breast_cancer_wisconsin()
+    assert int(y.sum()) == 242 and y[i] == 1
+
+
+@pytest.mark.parametrize("loader, filename, source", LOADERS)
+def test_missing_data_file_names_the_file_its_size_and_source_and_says_what_to_do(
+        loader, filename, source, tmp_path, monkeypatch):
     monkeypatch.setenv("MINILR_DATA_DIR", str(tmp_path))
     with pytest.raises(FileNotFoundError, match=re.escape(filename)) as info:
         loader()
     message = str(info.value)
-    assert str(tmp_path) in message
-    assert "MINILR_DATA_DIR" in message and "datasets/" in message
+    size = len(_bundled_bytes(filename))
+    assert str(tmp_path) in message and f"({size:,} bytes" in message and source in message
+    assert "unset MINILR_DATA_DIR" in message and "datasets/README.md" in message
 
 
-@pytest.mark.parametrize("loader, filename", LOADERS)
+@pytest.mark.parametrize("loader, filename, source", LOADERS)
+@pytest.mark.parametrize("keep", [0.0, 0.5, 0.999, "one byte more"])
+def test_truncated_data_file_names_its_size_the_expected_size_and_source(
+        loader, filename, source, keep, tmp_path, monkeypatch):
+    genuine = _bundled_bytes(filename)
+    if keep == "one byte more":
+        content = genuine + b"\n"
+    else:  # cut at a line end, so that the breast-cancer rows left still parse
+        cut = int(keep * len(genuine))
+        content = genuine[: genuine.rfind(b"\n", 0, cut) + 1] if b"\n" in genuine[:cut] \
+            else genuine[:cut]
+    (tmp_path / filename).write_bytes(content)
+    monkeypatch.setenv("MINILR_DATA_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match=re.escape(filename)) as info:
+        loader()
+    message = str(info.value)
+    assert f"has {len(content):,} bytes, not the expected {len(genuine):,}" in message
+    assert "truncated" in message and source in message and "unset MINILR_DATA_DIR" in message
+
+
+def test_damaged_bundled_file_says_to_reinstall_minilr(tmp_path, monkeypatch):
+    monkeypatch.delenv("MINILR_DATA_DIR", raising=False)
+    monkeypatch.setattr(datasets, "data_dir", lambda: tmp_path)  # stands for minilr/data/
+    (tmp_path / BREAST_CANCER_FILE).write_bytes(_bundled_bytes(BREAST_CANCER_FILE)[:100])
+    with pytest.raises(ValueError, match="reinstall minilr") as info:
+        load_breast_cancer_wisconsin()
+    assert "MINILR_DATA_DIR" in str(info.value) and "unset" not in str(info.value)
+
+
+@pytest.mark.parametrize("loader, filename, source", LOADERS)
 @pytest.mark.parametrize("seed", [0, 1])
-def test_corrupt_data_file_raises_value_error_naming_the_file(loader, filename, seed, tmp_path,
-                                                              monkeypatch):
-    (tmp_path / filename).write_bytes(np.random.default_rng(seed).bytes(4096))
+def test_corrupt_data_file_of_the_right_size_raises_value_error_naming_the_file(
+        loader, filename, source, seed, tmp_path, monkeypatch):
+    size = len(_bundled_bytes(filename))
+    (tmp_path / filename).write_bytes(np.random.default_rng(seed).bytes(size))
     monkeypatch.setenv("MINILR_DATA_DIR", str(tmp_path))
     with pytest.raises(ValueError, match=re.escape(filename)):
         loader()
@@ -144,14 +211,18 @@ def test_corrupt_data_file_raises_value_error_naming_the_file(loader, filename, 
 ])
 def test_breast_cancer_file_with_wrong_layout_raises_value_error(content, match, tmp_path,
                                                                  monkeypatch):
-    (tmp_path / BREAST_CANCER_FILE).write_text(content)
+    size = len(_bundled_bytes(BREAST_CANCER_FILE))
+    (tmp_path / BREAST_CANCER_FILE).write_text(content.ljust(size, "\n"))  # blank lines pad it
     monkeypatch.setenv("MINILR_DATA_DIR", str(tmp_path))
     with pytest.raises(ValueError, match=match):
         load_breast_cancer_wisconsin()
 
 
 def test_digits_file_with_wrong_shape_raises_value_error(tmp_path, monkeypatch):
-    scipy.io.savemat(tmp_path / DIGITS_FILE, {"X": np.zeros((10, 400)), "y": np.ones((10, 1))})
+    path = tmp_path / DIGITS_FILE
+    scipy.io.savemat(path, {"X": np.zeros((10, 400)), "y": np.ones((10, 1))})
+    # A .mat file cannot be padded to the expected size: accept this one's, to reach the check.
+    monkeypatch.setitem(DATA_FILES, DIGITS_FILE, (path.stat().st_size, "a test"))
     monkeypatch.setenv("MINILR_DATA_DIR", str(tmp_path))
     with pytest.raises(ValueError, match=r"expected X of shape \(5000, 400\)"):
         load_digits_20x20()
