@@ -33,12 +33,13 @@ LEFTOVERS = (".git", ".venv", "*.egg-info", "build", "dist", "__pycache__", ".py
 
 # Reads both data sets and reports where they came from, as one line of Python literals.
 LOADERS = """
+import sysconfig
 import minilr, numpy as np
 from minilr.datasets import data_dir, load_breast_cancer_wisconsin, load_digits_20x20
 X, y, names = load_breast_cancer_wisconsin()
 D, d = load_digits_20x20()
 print(repr((minilr.__file__, str(data_dir()), X.shape, int(y.sum()), int(np.isnan(X).sum()),
-            D.shape, np.bincount(d).tolist())))
+            D.shape, np.bincount(d).tolist(), sysconfig.get_paths()["purelib"])))
 """
 
 # A student's file with a correct sigmoid (computed from log-sigmoid: no overflow for any z).
@@ -76,12 +77,14 @@ def student_env(tmp_path_factory, dists):
     home = tmp_path_factory.mktemp("student")
     assert REPO not in home.parents  # outside the repository
     venv.create(home / "venv", with_pip=False)  # the running pip installs into it (--python)
-    python = home / "venv" / "bin" / "python"
+    python = home / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     env = {k: v for k, v in os.environ.items()
            if k not in {"MINILR_DATA_DIR", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    # --no-compile: byte-compiling all of numpy, scipy and matplotlib would double the install
+    # time; the modules the commands import are compiled when they are imported.
     _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-          str(dists[1])], env=env)
+          "--no-compile", str(dists[1])], env=env)
     cwd = home / "work"  # neither the repository nor tutorials/
     cwd.mkdir()
     return python, env, cwd
@@ -154,8 +157,8 @@ def test_installed_demo_runs_and_writes_its_figures(student_env, tmp_path):
 def test_installed_loaders_read_the_data_inside_the_installed_package(student_env):
     python, env, cwd = student_env
     done = _run([str(python), "-c", LOADERS], cwd=cwd, env=env)
-    module, data, X_shape, malignant, nans, D_shape, counts = ast.literal_eval(done.stdout.strip())
-    site = python.parent.parent / "lib"
+    module, data, X_shape, malignant, nans, D_shape, counts, site = ast.literal_eval(done.stdout)
+    assert Path(site).is_relative_to(python.parent.parent)  # the fresh environment's own
     assert Path(module).is_relative_to(site) and Path(data).is_relative_to(site)
     assert Path(data).parent == Path(module).parent and Path(data).name == "data"
     assert (X_shape, malignant, nans) == ((699, 9), 241, 0)
@@ -166,7 +169,7 @@ def test_loaders_work_when_minilr_is_imported_from_the_zipped_wheel(student_env,
     python, env, cwd = student_env
     code = f"import sys; sys.path.insert(0, {str(dists[1])!r})\n" + LOADERS
     done = _run([str(python), "-c", code], cwd=cwd, env=env)
-    module, data, X_shape, malignant, _, D_shape, counts = ast.literal_eval(done.stdout.strip())
+    module, data, X_shape, malignant, _, D_shape, counts, _ = ast.literal_eval(done.stdout)
     assert module.startswith(str(dists[1]) + os.sep) and data.startswith(str(dists[1]) + os.sep)
     assert (X_shape, malignant, D_shape, counts) == ((699, 9), 241, (5000, 400), [500] * 10)
 
