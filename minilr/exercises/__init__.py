@@ -50,3 +50,23 @@ __all__ = [
     "CATALOGUE",
     "MISTAKE_KEYS",
 ]
+
+from .lesson_checkers import (  # noqa: E402 - the lessons' exercises, registered in CHECKERS too
+    check_combine_gradients,
+    check_decision_boundary,
+    check_f1_score,
+    check_forward,
+    check_numerical_gradient,
+    check_softmax_cost,
+    check_train_one_vs_all,
+)
+
+__all__ += [
+    "check_train_one_vs_all",
+    "check_softmax_cost",
+    "check_forward",
+    "check_numerical_gradient",
+    "check_combine_gradients",
+    "check_decision_boundary",
+    "check_f1_score",
+]

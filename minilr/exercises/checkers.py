@@ -19,7 +19,17 @@ exercise                    student's function
 ``predict_one_vs_all``      ``predict_one_vs_all(all_theta, X) -> labels`` of shape (m,)
 ``backprop``                ``backprop(W1, b1, W2, b2, X, y) -> (dW1, db1, dW2, db2)``
 ``softmax``                 ``softmax(Z) -> P``, rows summing to 1
+``train_one_vs_all``        ``train_one_vs_all(X, y, num_labels, lam) -> all_theta`` (K, n+1)
+``softmax_cost``            ``softmax_cost(Theta, X, y, lam) -> (J, grad)``, Theta (n+1, K)
+``forward``                 ``forward(W1, b1, W2, b2, X) -> h`` of shape (m, 1)
+``numerical_gradient``      ``numerical_gradient(f, theta, eps=1e-5) -> grad`` of shape (n,)
+``combine_gradients``       ``combine_gradients(grads, counts) -> grad``, counts-weighted
+``decision_boundary``       ``decision_boundary(w, b, x1) -> x2`` on w1 x1 + w2 x2 + b = 0
+``f1_score``                ``f1_score(y_true, y_pred) -> float``, positive label 1
 ==========================  ==============================================================
+
+The last seven are the lessons' exercises; their checkers live in
+:mod:`minilr.exercises.lesson_checkers`.
 
 In the logistic exercises ``X`` of shape (m, n+1) has a first column of
 ones, ``theta[0]`` is the unpenalised bias, ``y`` of shape (m,) holds 0/1
@@ -327,3 +337,8 @@ CHECKERS = {
     "backprop": check_backprop,
     "softmax": check_softmax,
 }
+
+# The lessons' exercises (one-vs-all training, softmax cost, forward pass, ...) live in a module of their own.
+from .lesson_checkers import LESSON_CHECKERS  # noqa: E402 - after CHECKERS, which it extends
+
+CHECKERS.update(LESSON_CHECKERS)

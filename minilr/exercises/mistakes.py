@@ -366,3 +366,9 @@ def mistakes_for(exercise):
     list of Mistake
     """
     return [mk for mk in CATALOGUE if mk.exercise == exercise]
+
+# The mistakes of the lessons' exercises are written out in a module of their own.
+from .lesson_mistakes import LESSON_CATALOGUE  # noqa: E402 - it needs Mistake, defined above
+
+CATALOGUE += LESSON_CATALOGUE
+MISTAKE_KEYS = tuple(dict.fromkeys(mk.key for mk in CATALOGUE))
