@@ -12,7 +12,6 @@ import textwrap
 import time
 import warnings
 from importlib.metadata import entry_points
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,8 +27,6 @@ from minilr.exercises import (
     check_sigmoid,
 )
 from minilr.exercises.cli import main as cli_main
-
-EXERCISES = Path(__file__).resolve().parents[1] / "tutorials" / "exercises"
 
 
 # ------------------------------------------------------------------ correct, written independently
@@ -418,70 +415,3 @@ def test_cli_reports_files_it_cannot_check(tmp_path, capsys, source, message):
 def test_cli_reports_a_missing_file(tmp_path, capsys):
     assert cli_main([str(tmp_path / "nope.py")]) == 1
     assert "no such file" in capsys.readouterr().err
-
-
-# ------------------------------------------------------------------ the exercise notebooks
-def _execute(path):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
-    return nb
-
-
-def _check_outputs(nb):
-    """``{exercise: text shown by its checker cell}``, from the cells tagged ``check:<exercise>``."""
-    shown = {}
-    for cell in nb.cells:
-        for tag in cell.get("metadata", {}).get("tags", []):
-            if tag.startswith("check:"):
-                texts = [o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs]
-                shown[tag[len("check:"):]] = "".join(texts)
-    return shown
-
-
-INTENDED = {  # what the unsolved notebook's checker cells must say
-    "sigmoid": "FAIL sigmoid [unstable_sigmoid]",
-    "cost": "FAIL cost [not_implemented]",
-    "gradient": "FAIL gradient [not_implemented]",
-    "gradient_descent_step": "FAIL gradient_descent_step [not_implemented]",
-}
-
-
-def test_unsolved_notebook_runs_and_its_checkers_give_the_intended_diagnoses():
-    nb = _execute(EXERCISES / "logistic_regression_exercises.ipynb")
-    shown = _check_outputs(nb)
-    assert set(shown) == set(INTENDED)
-    for exercise, text in INTENDED.items():
-        assert text in shown[exercise], shown[exercise]
-    # The last cell is what a course's pytest file does: it fails, with the diagnosis as message.
-    errors = [o for o in nb.cells[-1].outputs if o.output_type == "error"]
-    assert [e.ename for e in errors] == ["AssertionError"] and "[unstable_sigmoid]" in errors[0].evalue
-
-
-def test_solved_notebook_passes_its_checkers():
-    nb = _execute(EXERCISES / "logistic_regression_exercises_solved.ipynb")
-    shown = _check_outputs(nb)
-    assert set(shown) == set(INTENDED)
-    for exercise, text in shown.items():
-        assert text.startswith(f"PASS {exercise}"), text
-
-
-def test_solved_notebook_is_committed_with_its_outputs():
-    nbformat = pytest.importorskip("nbformat")
-    nb = nbformat.read(EXERCISES / "logistic_regression_exercises_solved.ipynb", as_version=4)
-    shown = _check_outputs(nb)
-    assert set(shown) == set(INTENDED) and all(text.startswith("PASS") for text in shown.values())
-
-
-def test_nbmake_collects_the_solved_notebook_but_not_the_unsolved_one():
-    pytest.importorskip("nbmake")
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbmake", "--collect-only", "-q", "-p", "no:cacheprovider", str(EXERCISES)],
-        cwd=EXERCISES.parents[1], capture_output=True, text=True, timeout=120,
-    )
-    collected = [line for line in run.stdout.splitlines() if "::" in line]
-    assert collected == [
-        "tutorials/exercises/logistic_regression_exercises_solved.ipynb::logistic_regression_exercises_solved.ipynb"
-    ], run.stdout + run.stderr

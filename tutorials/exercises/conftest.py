@@ -1,7 +1,14 @@
-"""The unsolved exercise notebook is for students: its checker cells say FAIL on purpose.
+"""The student versions are for students: they raise NotImplementedError on purpose.
 
-nbmake runs only the solved notebook; tests/test_exercises.py executes the
-unsolved one and checks that its checkers give the intended diagnoses.
+Each ``NAME_solved.ipynb`` is a master, run by nbmake like every notebook
+under ``tutorials/``; its student version ``NAME.ipynb`` is generated from it
+(``python -m minilr.exercises.assign tutorials/exercises``) and not collected.
+tests/test_exercise_sets.py executes the student versions and checks that
+every checker cell says "not implemented yet".
 """
 
-collect_ignore = ["logistic_regression_exercises.ipynb"]
+from pathlib import Path
+
+collect_ignore = sorted(
+    p.name for p in Path(__file__).parent.glob("*.ipynb") if not p.stem.endswith("_solved")
+)
