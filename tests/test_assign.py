@@ -52,11 +52,13 @@ CODE = '''def cost(theta, X, y, lam):
 def test_a_solution_becomes_a_stub_at_its_indentation_below_the_signature():
     student = student_version(_notebook(("code", CODE)))
     assert _sources(student) == ['def cost(theta, X, y, lam):\n    """The cost."""\n    m = X.shape[0]\n'
-                                 '    # YOUR CODE HERE\n    raise NotImplementedError("replace this line with your code")']
+                                 '    # YOUR CODE HERE\n'
+                                 '    raise NotImplementedError("replace this line with your code")']
 
 
 def test_a_whole_cell_solution_and_two_regions_in_one_cell():
-    source = f"{BEGIN_SOLUTION}\nx = 1\n{END_SOLUTION}\nprint(x)\nif x:\n        {BEGIN_SOLUTION}\n        y = 2\n        {END_SOLUTION}"
+    source = (f"{BEGIN_SOLUTION}\nx = 1\n{END_SOLUTION}\nprint(x)\n"
+              f"if x:\n        {BEGIN_SOLUTION}\n        y = 2\n        {END_SOLUTION}")
     (student,) = _sources(student_version(_notebook(("code", source))))
     assert student.splitlines() == ["# YOUR CODE HERE", 'raise NotImplementedError("replace this line with your code")',
                                     "print(x)", "if x:", "        # YOUR CODE HERE",
@@ -91,7 +93,8 @@ def test_the_student_version_is_a_valid_notebook():
 @pytest.mark.parametrize("source, message", [
     (f"{BEGIN_SOLUTION}\nx = 1", "line 1: ### BEGIN SOLUTION is never closed"),
     (f"x = 1\n{END_SOLUTION}", "line 2: ### END SOLUTION without a ### BEGIN SOLUTION"),
-    (f"{BEGIN_SOLUTION}\n{BEGIN_SOLUTION}\n{END_SOLUTION}", "line 2: ### BEGIN SOLUTION inside the region opened on line 1"),
+    (f"{BEGIN_SOLUTION}\n{BEGIN_SOLUTION}\n{END_SOLUTION}",
+     "line 2: ### BEGIN SOLUTION inside the region opened on line 1"),
     (f"{BEGIN_HIDDEN}\nassert x", "line 1: ### BEGIN HIDDEN TESTS is never closed"),
 ])
 def test_unpaired_markers_are_an_error_naming_the_cell_and_the_line(source, message):

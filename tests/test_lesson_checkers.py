@@ -517,3 +517,9 @@ def test_a_value_that_is_not_a_function_is_reported():
 def test_f1_division_by_zero_names_the_case_without_positives():
     result = CHECKERS["f1_score"](f1_python_division)
     assert "ZeroDivisionError" in result.diagnosis and "no predicted positive" in result.diagnosis
+
+
+def test_the_pytest_plugin_checks_the_lessons_exercises(minilr_check):
+    assert minilr_check("forward", forward_vectorised).passed
+    with pytest.raises(AssertionError, match=r"FAIL combine_gradients \[unweighted_mean\]"):
+        minilr_check("combine_gradients", combine_plain_mean)
