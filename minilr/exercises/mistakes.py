@@ -367,6 +367,7 @@ def mistakes_for(exercise):
     """
     return [mk for mk in CATALOGUE if mk.exercise == exercise]
 
+
 # The mistakes of the lessons' exercises are written out in a module of their own.
 from .lesson_mistakes import LESSON_CATALOGUE  # noqa: E402 - it needs Mistake, defined above
 
