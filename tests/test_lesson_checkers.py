@@ -427,16 +427,18 @@ def test_the_reference_passes(exercise):
     assert result.passed, str(result)
 
 
+@pytest.mark.parametrize("seed", [0, 3])
 @pytest.mark.parametrize("exercise, fn", CORRECT, ids=[fn.__name__ for _, fn in CORRECT])
-def test_a_correct_implementation_passes(exercise, fn):
-    result = CHECKERS[exercise](fn, seed=3)
+def test_a_correct_implementation_passes(exercise, fn, seed):
+    result = CHECKERS[exercise](fn, seed=seed)
     assert result.passed, str(result)
     assert result.mistakes == () and result.warnings == ()
 
 
+@pytest.mark.parametrize("seed", [0, 7])
 @pytest.mark.parametrize("exercise, fn, key", WRONG, ids=[fn.__name__ for _, fn, _ in WRONG])
-def test_each_catalogued_mistake_is_diagnosed_by_its_key(exercise, fn, key):
-    result = CHECKERS[exercise](fn)
+def test_each_catalogued_mistake_is_diagnosed_by_its_key(exercise, fn, key, seed):
+    result = CHECKERS[exercise](fn, seed=seed)
     assert not result.passed
     assert result.mistake == key, str(result)
 
