@@ -21,6 +21,21 @@
 # check them against minilr and against finite differences, and then train a
 # deeper network on a problem whose answer we know, watching accuracy and F1
 # epoch by epoch and seeing what the decision threshold changes.
+#
+# **You will learn to**
+#
+# * write the forward and backward pass of a network with one hidden layer,
+#   and read minilr's version for any number of layers;
+# * check a network's gradient against finite differences, and see a bug show;
+# * train a network with mini-batch SGD and follow accuracy and F1 per epoch
+#   on training and validation data;
+# * choose a decision threshold from precision and recall.
+#
+# **Before you start:** lesson 1 (the cross-entropy cost, its gradient, the
+# gradient check, the L2 penalty); the chain rule for a function of a vector;
+# matrix products.
+#
+# **Time:** about an hour; the notebook runs in a few seconds.
 
 # %%
 # %matplotlib inline
@@ -52,23 +67,24 @@ from minilr.neural_net import (MLPClassifier, backward, flatten_params, init_par
 # (not the biases):
 #
 # $$J = \frac1m \sum_i \bigl[\log(1 + e^{z^{(2)}_i}) - y_i z^{(2)}_i\bigr]
-#       + \frac{\alpha}{2m} \bigl(\lVert W_1 \rVert^2 + \lVert W_2 \rVert^2\bigr).$$
+#       + \frac{\lambda}{2m} \bigl(\lVert W_1 \rVert^2 + \lVert W_2 \rVert^2\bigr).$$
 #
 # Backpropagation is the chain rule applied from the output backwards. The
 # error at the output is the same as in logistic regression, and each layer
 # passes its error back through its weights and the derivative of its
-# activation, $f'(z) = [z > 0]$ for the ReLU:
+# activation, $f'(z) = [z > 0]$ for the ReLU (the bracket is 1 when $z > 0$
+# and 0 otherwise, as in lesson 2):
 #
 # $$\delta^{(2)} = \frac1m (h - y), \qquad
-# \nabla_{W_2} J = a^{(1)\top} \delta^{(2)} + \frac{\alpha}{m} W_2, \qquad
+# \nabla_{W_2} J = a^{(1)\top} \delta^{(2)} + \frac{\lambda}{m} W_2, \qquad
 # \nabla_{b_2} J = \textstyle\sum_i \delta^{(2)}_i,$$
 #
 # $$\delta^{(1)} = \bigl(\delta^{(2)} W_2^\top\bigr) \odot f'\bigl(z^{(1)}\bigr), \qquad
-# \nabla_{W_1} J = X^\top \delta^{(1)} + \frac{\alpha}{m} W_1, \qquad
+# \nabla_{W_1} J = X^\top \delta^{(1)} + \frac{\lambda}{m} W_1, \qquad
 # \nabla_{b_1} J = \textstyle\sum_i \delta^{(1)}_i.$$
 
 # %%
-def one_hidden_layer(params, X, y, alpha):
+def one_hidden_layer(params, X, y, lam):
     W1, b1, W2, b2 = params
     m = X.shape[0]
     # forward
@@ -77,13 +93,13 @@ def one_hidden_layer(params, X, y, alpha):
     z2 = a1 @ W2 + b2
     h = sigmoid(z2)
     J = np.mean(np.logaddexp(0, z2[:, 0]) - y * z2[:, 0])   # log(1 + e^z) - y z
-    J += alpha / (2 * m) * (np.sum(W1**2) + np.sum(W2**2))
+    J += lam / (2 * m) * (np.sum(W1**2) + np.sum(W2**2))
     # backward
     d2 = (h - y[:, None]) / m
-    gW2 = a1.T @ d2 + alpha / m * W2
+    gW2 = a1.T @ d2 + lam / m * W2
     gb2 = d2.sum(axis=0)
     d1 = (d2 @ W2.T) * (z1 > 0)
-    gW1 = X.T @ d1 + alpha / m * W1
+    gW1 = X.T @ d1 + lam / m * W1
     gb1 = d1.sum(axis=0)
     return J, [gW1, gb1, gW2, gb2]
 
@@ -91,8 +107,9 @@ def one_hidden_layer(params, X, y, alpha):
 # %% [markdown]
 # minilr's `loss_and_gradients(params, X, Y, alpha, activation)` computes
 # the same, for any number of layers; `params` is the list
-# `[W1, b1, W2, b2, ...]`. On a small random problem the two agree to
-# rounding error:
+# `[W1, b1, W2, b2, ...]`, and its argument `alpha` is our $\lambda$ (the name
+# scikit-learn's `MLPClassifier` uses). On a small random problem, a 4-5-1
+# network, the two agree to rounding error:
 
 # %%
 rng = np.random.default_rng(0)
@@ -102,7 +119,7 @@ params = init_params([4, 5, 1], init="xavier", random_state=0)
 for p in params[1::2]:
     p += rng.normal(scale=0.1, size=p.shape)   # nonzero biases, to test them too
 
-J_ours, grads_ours = one_hidden_layer(params, X_small, y_small, alpha=0.3)
+J_ours, grads_ours = one_hidden_layer(params, X_small, y_small, lam=0.3)
 J_minilr, grads_minilr = loss_and_gradients(params, X_small, y_small, alpha=0.3, activation="relu")
 print(f"cost: ours {J_ours:.12f}, minilr {J_minilr:.12f}")
 for name, g, G in zip(["W1", "b1", "W2", "b2"], grads_ours, grads_minilr):
@@ -151,16 +168,16 @@ assert check.relative_error < 1e-7
 
 # %% [markdown]
 # The check also catches mistakes. Forget the ReLU's derivative in our hand
-# written version (the `* (z1 > 0)`), and the error jumps by many orders of
-# magnitude:
+# written version (the `* (z1 > 0)`), and on the small 4-5-1 network of
+# section 1 the error jumps by many orders of magnitude:
 
 # %%
-def forgot_relu_derivative(params, X, y, alpha):
-    J, grads = one_hidden_layer(params, X, y, alpha)
+def forgot_relu_derivative(params, X, y, lam):
+    J, grads = one_hidden_layer(params, X, y, lam)
     W1, b1, W2, b2 = params
     d2 = (sigmoid(np.maximum(X @ W1 + b1, 0) @ W2 + b2) - y[:, None]) / len(y)
     d1 = d2 @ W2.T                                  # the bug: no "* (z1 > 0)"
-    return J, [X.T @ d1 + alpha / len(y) * W1, d1.sum(axis=0), grads[2], grads[3]]
+    return J, [X.T @ d1 + lam / len(y) * W1, d1.sum(axis=0), grads[2], grads[3]]
 
 
 sizes_small = [4, 5, 1]
@@ -202,8 +219,20 @@ print("validation accuracy:     ", net.validation_history_)
 # %% [markdown]
 # `validation_history_` records the validation accuracy after every epoch.
 # Accuracy alone flatters a model when one class is rare: predicting 0 for
-# everyone already scores over 80% here. The F1 score looks at the positive
-# class only,
+# everyone, with no model at all, already scores well. That *baseline* is what
+# an accuracy must be read against, on the same data:
+
+# %%
+baseline_train, baseline_val = np.mean(y == 0), np.mean(y_val == 0)
+print(f"predicting 0 for everyone: training accuracy {baseline_train:.3f}, "
+      f"validation accuracy {baseline_val:.2f}")
+assert baseline_val == 0.91 and baseline_train > 0.8
+
+# %% [markdown]
+# On the validation set the baseline is 91% (the training figure, 82%, is not
+# the one to compare with): its 9 mistakes are the 9 positives. A validation
+# accuracy of 0.97 then means 3 mistakes instead of 9; good, but much less than
+# "97%" suggests. The F1 score looks at the positive class only,
 #
 # $$\text{precision} = \frac{tp}{tp + fp}, \quad \text{recall} = \frac{tp}{tp + fn}, \quad
 # F_1 = \frac{2 \cdot \text{precision} \cdot \text{recall}}{\text{precision} + \text{recall}}.$$
@@ -238,8 +267,11 @@ for ax, (col, title) in zip(axes, [(1, "accuracy"), (2, "F1")]):
     ax.plot(per_epoch[:, 0], per_epoch[:, col], "o-", label="training (1000)")
     ax.plot(per_epoch[:, 0], per_epoch[:, col + 2], "s-", label="validation (100)")
     ax.set_xlabel("epoch")
-    ax.set_title(title)
+    ax.set_ylabel(title)
+    ax.set_title(f"{title} after each epoch")
     ax.legend()
+axes[0].axhline(baseline_val, color="gray", lw=0.8, ls=":", label="validation baseline (all 0)")
+axes[0].legend()
 axes[0].set_ylim(0.5, 1.02);
 
 # %%
@@ -279,6 +311,7 @@ for name, values in curves.items():
     ax.plot(thresholds, values, marker=".", label=name)
 ax.axvline(0.5, color="gray", lw=0.5)
 ax.set_xlabel("threshold on $P(y = 1 \\mid x)$")
+ax.set_ylabel("score on the validation set")
 ax.set_title("validation scores against the decision threshold")
 ax.legend();
 
@@ -304,5 +337,18 @@ assert recall[0] > recall[-1]
 # * A gradient check compares every derivative with a central difference: it
 #   confirms a right gradient to about $10^{-9}$ and exposes a wrong one.
 # * The 10-10-10-1 ReLU network learns the sum rule in a few epochs of SGD.
-# * With a rare class, watch F1 as well as accuracy, and pick the threshold
-#   for the mistakes you can least afford.
+# * With a rare class, read accuracy against the all-zero baseline (91% on
+#   this validation set), watch F1 as well, and pick the threshold for the
+#   mistakes you can least afford.
+#
+# ## Try this
+#
+# 1. Change `sizes` in section 2 to `[10, 1]` (no hidden layer: logistic
+#    regression) and to `[10, 30, 1]`: does the check still pass? Then, in
+#    `one_hidden_layer`, leave out the penalty term of `gW1` instead: how large
+#    is the error with `lam=0.3`, and with `lam=0`?
+# 2. Train for 30 epochs (`max_epochs=30`), with the penalty `alpha=0` and `alpha=1.0`. Does
+#    the validation F1 keep improving, and does the penalty help?
+# 3. Choose the threshold with the best validation F1 from `curves`. Why should
+#    its F1 on fresh data (`make_sum_threshold(1000, random_state=2)`) be a
+#    little lower?
