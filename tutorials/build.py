@@ -40,6 +40,8 @@ def build(source, execute=True):
     nb = jupytext.read(source)
     if target.exists():  # what jupytext --update does: the text from the .py, the rest from the .ipynb
         nb = combine_inputs_with_outputs(nb, nbformat.read(target, as_version=4))
+    else:  # a new notebook: the pairing is kept, the .py's own format details are not
+        nb.metadata.get("jupytext", {}).pop("text_representation", None)
     if execute:
         NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
                        resources={"metadata": {"path": str(source.parent)}}).execute()
