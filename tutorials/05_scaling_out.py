@@ -61,15 +61,16 @@ from minilr.multiclass import OneVsAllClassifier
 
 blas_threads = threadpool_limits(1)  # the driver's products on one core, like each worker's
 cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                       host="127.0.0.1", dashboard_address=None)
+                       host="127.0.0.1", dashboard_address="127.0.0.1:0")  # any free local port
 client = Client(cluster)  # from now on, Dask computes on this cluster
 workers = client.scheduler_info()["workers"]
 print(f"{len(workers)} workers, {sum(w['nthreads'] for w in workers.values())} threads")
 assert len(workers) == 2
 
 # %% [markdown]
-# The cluster is bound to `127.0.0.1`, so nothing outside this machine can reach
-# it. On a real cluster the same code connects to a scheduler's address instead,
+# The cluster is bound to `127.0.0.1`, its web server included (on a free port,
+# so that it never collides with another cluster's), so nothing outside this
+# machine can reach it. On a real cluster the same code connects to a scheduler's address instead,
 # `Client("tcp://scheduler:8786")`, and the workers run on other machines.
 #
 # ## 1. One-vs-all: ten jobs on the cluster
