@@ -304,6 +304,8 @@ def as_dask(path_or_array, chunk_rows):
 
     Examples
     --------
+    >>> from minilr import LogisticRegression
+    >>> from minilr.datasets import as_dask
     >>> X = as_dask("X.npy", chunk_rows=250_000)  # doctest: +SKIP
     >>> LogisticRegression(solver="sgd").fit(X, as_dask("y.npy", 250_000))  # doctest: +SKIP
     """

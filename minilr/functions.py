@@ -38,6 +38,15 @@ def sigmoid(z):
 
     Only :math:`e^{-|z|} \le 1` is ever computed, so nothing overflows; the
     first form is used for :math:`z \ge 0`, the second for :math:`z < 0`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import sigmoid
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))  # no overflow warning
+    array([0. , 0.5, 1. ])
+    >>> sigmoid(np.float32(2.0)).dtype
+    dtype('float32')
     """
     z = _as_float_array(z)
     # exp(-|z|) may underflow to 0, which is the correct limit, not an error.
@@ -63,6 +72,15 @@ def log_sigmoid(z):
     -----
     .. math::
         \log \sigma(z) = \min(z, 0) - \log\left(1 + e^{-|z|}\right)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import log_sigmoid
+    >>> float(log_sigmoid(-1000.0))  # np.log(sigmoid(-1000.0)) is -inf
+    -1000.0
+    >>> np.round(log_sigmoid(np.array([-1.0, 0.0, 1.0])), 4)
+    array([-1.3133, -0.6931, -0.3133])
     """
     z = _as_float_array(z)
     with np.errstate(under="ignore"):
@@ -77,6 +95,15 @@ def softplus(z):
     -----
     .. math::
         \operatorname{softplus}(z) = \max(z, 0) + \log\left(1 + e^{-|z|}\right)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import softplus
+    >>> float(softplus(1000.0))  # np.log(1 + np.exp(1000.0)) overflows to inf
+    1000.0
+    >>> np.round(softplus(np.array([-1.0, 0.0, 1.0])), 4)
+    array([0.3133, 0.6931, 1.3133])
     """
     z = _as_float_array(z)
     with np.errstate(under="ignore"):
@@ -100,6 +127,14 @@ def logsumexp(Z, axis=-1, keepdims=False):
     -----
     .. math::
         \operatorname{lse}(z) = c + \log \sum_k e^{z_k - c}, \quad c = \max_k z_k
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import logsumexp
+    >>> Z = np.array([[1000.0, 1000.0], [0.0, 0.0]])
+    >>> np.round(logsumexp(Z) - Z.max(axis=1), 4)  # log 2 above each row's maximum
+    array([0.6931, 0.6931])
     """
     Z = _as_float_array(Z)
     c = np.max(Z, axis=axis, keepdims=True)
@@ -117,6 +152,14 @@ def log_softmax(Z, axis=-1):
     -----
     .. math::
         \log \operatorname{softmax}(z)_k = z_k - \operatorname{lse}(z)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import log_softmax
+    >>> log_softmax(np.array([[0.0, 0.0], [0.0, -1000.0]]))
+    array([[-6.93147181e-01, -6.93147181e-01],
+           [ 0.00000000e+00, -1.00000000e+03]])
     """
     Z = _as_float_array(Z)
     with np.errstate(over="ignore"):  # see logsumexp
@@ -143,6 +186,17 @@ def softmax(Z, axis=-1):
 
     Subtracting the row maximum :math:`c` changes nothing mathematically and
     keeps every exponent :math:`\le 0`, so nothing overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import softmax
+    >>> P = softmax(np.array([[1.0, 1.0], [1000.0, 0.0]]))
+    >>> P
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    >>> P.sum(axis=1)
+    array([1., 1.])
     """
     Z = _as_float_array(Z)
     with np.errstate(under="ignore", over="ignore"):  # see logsumexp

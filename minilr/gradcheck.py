@@ -35,6 +35,14 @@ def numerical_gradient(f, x, eps=1e-5):
 
     The error is :math:`O(\epsilon^2)`, against :math:`O(\epsilon)` for a
     one-sided difference. It costs two calls of ``f`` per coordinate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.gradcheck import numerical_gradient
+    >>> g = numerical_gradient(lambda x: np.sum(x ** 2), np.array([1.0, -2.0]))
+    >>> np.round(g, 6)  # the exact gradient is 2x
+    array([ 2., -4.])
     """
     x = np.array(x, dtype=np.float64)  # a copy: we perturb it in place
     grad = np.empty_like(x)
@@ -104,6 +112,21 @@ def check_gradient(f, grad, x, eps=1e-5):
     .. math::
         \text{error} = \frac{\lVert g - \hat g \rVert}
                             {\max(\lVert g \rVert + \lVert \hat g \rVert, 10^{-300})}
+
+    Examples
+    --------
+    A right gradient, then one with a factor 2 missing in its first entry:
+
+    >>> import numpy as np
+    >>> from minilr.gradcheck import check_gradient
+    >>> f = lambda x: np.sum(x ** 2)
+    >>> x = np.array([0.5, -1.0, 2.0])
+    >>> check_gradient(f, lambda x: 2 * x, x).relative_error < 1e-9
+    True
+    >>> wrong = lambda x: np.array([x[0], 2 * x[1], 2 * x[2]])
+    >>> result = check_gradient(f, wrong, x)
+    >>> result.relative_error > 1e-2, result.worst_index
+    (True, (0,))
     """
     x = np.asarray(x, dtype=np.float64)
     if grad is None:

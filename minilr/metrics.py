@@ -158,6 +158,13 @@ def confusion_matrix(y_true, y_pred, labels=None):
     where :math:`T` and :math:`P` are the one-hot matrices of the true and
     predicted labels. For two classes ``[0, 1]`` the layout is
     ``[[tn, fp], [fn, tp]]``.
+
+    Examples
+    --------
+    >>> from minilr.metrics import confusion_matrix
+    >>> confusion_matrix([0, 1, 1, 0, 1], [0, 1, 0, 0, 1])
+    array([[2, 0],
+           [1, 2]])
     """
     y_true, y_pred, present = _check_targets(y_true, y_pred)
     labels = present if labels is None else _check_given_labels(labels)
@@ -248,6 +255,12 @@ def accuracy_score(y_true, y_pred):
     -----
     .. math::
         \operatorname{accuracy} = \frac{1}{m} \sum_{s=1}^{m} [\hat y_s = y_s]
+
+    Examples
+    --------
+    >>> from minilr.metrics import accuracy_score
+    >>> accuracy_score([0, 1, 1, 0, 1], [0, 1, 0, 0, 1])
+    0.8
     """
     y_true, y_pred, _ = _check_targets(y_true, y_pred)
     return float(np.mean(y_true == y_pred))
@@ -289,6 +302,12 @@ def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary
         \operatorname{precision} = \frac{tp}{tp + fp}
 
     With no predicted positives (:math:`tp + fp = 0`) the precision is 0.0.
+
+    Examples
+    --------
+    >>> from minilr.metrics import precision_score
+    >>> precision_score([0, 1, 1, 0, 1], [0, 1, 0, 0, 1])  # tp = 2, fp = 0
+    1.0
     """
     precision, _, _, support = _precision_recall_f1(y_true, y_pred, labels, pos_label, average)
     return _average(precision, average, support)
@@ -303,6 +322,12 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary"):
         \operatorname{recall} = \frac{tp}{tp + fn}
 
     With no true positives in the data (:math:`tp + fn = 0`) the recall is 0.0.
+
+    Examples
+    --------
+    >>> from minilr.metrics import recall_score
+    >>> round(recall_score([0, 1, 1, 0, 1], [0, 1, 0, 0, 1]), 4)  # tp = 2, fn = 1
+    0.6667
     """
     _, recall, _, support = _precision_recall_f1(y_true, y_pred, labels, pos_label, average)
     return _average(recall, average, support)
@@ -320,6 +345,14 @@ def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary"):
 
     The second form is the one computed; when :math:`2\,tp + fp + fn = 0`
     (the class is neither present nor predicted) the score is 0.0.
+
+    Examples
+    --------
+    >>> from minilr.metrics import f1_score
+    >>> round(f1_score([0, 1, 1, 0, 1], [0, 1, 0, 0, 1]), 4)  # 2 tp / (2 tp + fp + fn)
+    0.8
+    >>> f1_score([0, 1, 2, 2], [0, 2, 2, 2], average=None)
+    array([1. , 0. , 0.8])
     """
     _, _, f1, support = _precision_recall_f1(y_true, y_pred, labels, pos_label, average)
     return _average(f1, average, support)
@@ -376,6 +409,14 @@ def log_loss(y_true, y_prob, normalize=True, labels=None):
     :math:`-\frac{1}{m}\sum_s y_s \log p_s + (1 - y_s) \log(1 - p_s)`.
     Rows of a matrix that do not sum to one are used as given (with a
     ``UserWarning``): they are not renormalised.
+
+    Examples
+    --------
+    >>> from minilr.metrics import log_loss
+    >>> round(log_loss([0, 1], [0.2, 0.9]), 4)  # -(log 0.8 + log 0.9) / 2
+    0.1643
+    >>> round(log_loss([1], [0.0], labels=[0, 1]), 2)  # clipped: finite, about 36
+    36.04
     """
     if not isinstance(normalize, (bool, np.bool_)):
         raise ValueError(f"normalize must be True or False, got {normalize!r}.")
@@ -453,6 +494,12 @@ def roc_auc_score(y_true, y_score):
     .. math::
         \operatorname{AUC} = \frac{\sum_{s \in \text{pos}} r_s
                                    - n_+ (n_+ + 1) / 2}{n_+\, n_-}
+
+    Examples
+    --------
+    >>> from minilr.metrics import roc_auc_score
+    >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])  # 3 of 4 pairs ranked right
+    0.75
     """
     y_true = _check_labels_array(_check_1d(y_true, "y_true"), "y_true")
     y_score = np.asarray(y_score)
