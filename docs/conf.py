@@ -33,6 +33,7 @@ extensions = [
     "myst_nb",
     "sphinx_copybutton",
     "sphinx_design",
+    "matplotlib.sphinxext.plot_directive",  # the user guide's small plots, drawn at build time
     "sphinx-mathjax-offline",  # copies MathJax 3 into _static/mathjax: no CDN
 ]
 
@@ -150,6 +151,12 @@ def write_api_pages():
     for module_name, homes in pages.items():
         _write_if_changed(DOCS / "api" / f"{module_name}.rst", _module_page(module_name, homes))
 
+
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 100)]
+plot_rcparams = {"figure.dpi": 100}
 
 # ----------------------------------------------------------------- notebooks
 # The lessons and exercise sets are rendered from the committed notebooks in
