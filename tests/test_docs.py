@@ -1,0 +1,402 @@
+"""The documentation site: built with warnings as errors, complete, offline, and readable.
+
+The site is built once per session into a temporary folder, with the README's command
+(``sphinx-build -W -b html docs ...``). The tests then read the HTML: a page for every
+public name, every lesson and every exercise set; every lesson figure shown; nothing
+loaded from the network; every internal link resolved. The browser tests open pages in
+headless Chromium (installed by ``.ci/run``; set ``MINILR_DOCS_SCREENSHOTS=DIR`` to keep
+the screenshots) and check that the math is typeset and the figures are loaded.
+
+The last tests show that ``pytest`` collects the docstring examples of ``minilr/``
+(``--doctest-modules`` in ``setup.cfg``): a broken example fails the run.
+"""
+
+import base64
+import configparser
+import hashlib
+import html
+import importlib
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTORIALS = ROOT / "tutorials"
+
+# The modules whose public names (``__all__``) the API reference must document.
+API_MODULES = ["minilr", "minilr.functions", "minilr.losses", "minilr.optim",
+               "minilr.gradcheck", "minilr.linear", "minilr.multiclass", "minilr.neural_net",
+               "minilr.metrics", "minilr.plotting", "minilr.datasets", "minilr.exercises",
+               "minilr.exceptions"]
+
+LESSONS = sorted(TUTORIALS.glob("*.ipynb"))
+EXERCISE_SETS = sorted(p for p in (TUTORIALS / "exercises").rglob("*.ipynb")
+                       if ".ipynb_checkpoints" not in p.parts)
+
+
+# --------------------------------------------------------------------------- the build
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The built site's folder; the build fails the tests if Sphinx warns at all."""
+    out = tmp_path_factory.mktemp("docs")
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+         "-d", str(out / "doctrees"), str(ROOT / "docs"), str(out / "html")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert build.returncode == 0, f"sphinx-build -W failed:\n{build.stderr[-5000:]}"
+    return out / "html"
+
+
+class _Page(HTMLParser):
+    """Collects a page's ids, its references (tag, attribute, value) and its text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.refs, self.images, self.styles = set(), [], [], []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and "name" in attrs:
+            self.ids.add(attrs["name"])
+        for attr in ("href", "src"):
+            if attrs.get(attr):
+                self.refs.append((tag, attrs.get("rel", ""), attrs[attr]))
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def _parse(path):
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="session")
+def pages(site):
+    """Every HTML page (``_static/`` holds the theme's assets, not pages)."""
+    return {path: _parse(path) for path in sorted(site.rglob("*.html"))
+            if "_static" not in path.relative_to(site).parts}
+
+
+# ------------------------------------------------------------------ what the site holds
+def _documented(module_name):
+    module = importlib.import_module(module_name)
+    return [(name, getattr(module, name)) for name in module.__all__]
+
+
+@pytest.mark.parametrize("module_name", API_MODULES)
+def test_every_public_name_has_its_own_api_page(site, module_name):
+    """Each name of ``__all__`` has a page, under the module that defines it or this one."""
+    missing = []
+    for name, obj in _documented(module_name):
+        homes = [m for m in API_MODULES + ["minilr.persistence", "minilr.base"]
+                 if getattr(importlib.import_module(m), name, None) is obj
+                 and name in importlib.import_module(m).__all__]
+        found = [site / "api" / "generated" / f"{home}.{name}.html" for home in homes]
+        found = [page for page in found if page.exists()]
+        if not found or f'id="{found[0].stem}"' not in found[0].read_text(encoding="utf-8"):
+            missing.append(name)
+    assert not missing, f"{module_name}: no API page documents {missing}"
+    assert (site / "api" / f"{module_name}.html").exists()
+
+
+def test_api_pages_render_the_math_blocks_and_link_to_the_source(site):
+    page = (site / "api" / "generated" / "minilr.functions.sigmoid.html").read_text("utf-8")
+    assert 'class="math notranslate nohighlight"' in page and r"\sigma(z)" in page
+    source = re.search(r'href="([^"]*_modules/minilr/functions\.html)#sigmoid"', page)
+    assert source, "no [source] link from the sigmoid page"
+    code = (site / "api" / "generated" / source[1]).resolve().read_text("utf-8")
+    assert 'id="sigmoid"' in code and "_as_float_array" in code
+
+
+def _first_heading(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return None
+
+
+@pytest.mark.parametrize("notebook_path", LESSONS + EXERCISE_SETS,
+                         ids=lambda p: str(p.relative_to(TUTORIALS)))
+def test_every_lesson_and_exercise_set_has_a_page_with_its_title(site, notebook_path):
+    if notebook_path.parent == TUTORIALS:
+        page = site / "notebooks" / "lessons" / f"{notebook_path.stem}.html"
+    else:
+        relative = notebook_path.relative_to(TUTORIALS / "exercises").with_suffix(".html")
+        page = site / "notebooks" / "exercises" / relative
+    assert page.exists(), f"no page for {notebook_path.name}"
+    title = _first_heading(nbformat.read(notebook_path, as_version=4))
+    if title is not None:
+        words = re.findall(r"[A-Za-z0-9]+", title)[:4]
+        text = " ".join(re.findall(r"[A-Za-z0-9]+", _text_of(page)))
+        assert " ".join(words) in text, f"{page.name} lacks the notebook's title {title!r}"
+
+
+def _text_of(page):
+    return html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+
+
+def _figures(notebook_path):
+    notebook = nbformat.read(notebook_path, as_version=4)
+    return [base64.b64decode(output["data"]["image/png"])
+            for cell in notebook.cells if cell.cell_type == "code"
+            for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_lesson_figure_is_an_image_of_its_page(site, pages, lesson):
+    page_path = site / "notebooks" / "lessons" / f"{lesson.stem}.html"
+    shown = set()
+    for src in pages[page_path].images:
+        image = (page_path.parent / unquote(urlsplit(src).path)).resolve()
+        if image.exists():
+            shown.add(hashlib.sha256(image.read_bytes()).hexdigest())
+    figures = [hashlib.sha256(png).hexdigest() for png in _figures(lesson)]
+    assert figures or lesson.stem.startswith("05"), f"{lesson.name} has no figure at all"
+    missing = [i for i, digest in enumerate(figures) if digest not in shown]
+    assert not missing, f"{lesson.name}: figures {missing} (0-based) are not on its page"
+
+
+def test_the_lessons_figures_are_counted_from_real_outputs():
+    """The figure test above compares against at least the lessons' known figures."""
+    assert sum(len(_figures(p)) for p in LESSONS) >= 10
+
+
+def test_the_benchmarks_page_shows_the_readme_table(site):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if re.match(r"\| \d+b? \|", line)]
+    assert len(rows) >= 8
+    text = _text_of(site / "benchmarks.html")
+    for row in rows:
+        first_cell = row.split("|")[2].strip().replace("`", "")
+        assert first_cell[:25] in text.replace("&lt;", "<").replace("&gt;", ">"), first_cell
+
+
+# ---------------------------------------------------------------------------- offline
+_REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+_CSS_REMOTE = re.compile(r"""(url\(\s*["']?|@import\s+["'])(https?:)?//""", re.IGNORECASE)
+
+
+def test_no_page_loads_a_remote_script_stylesheet_or_font(pages):
+    remote = []
+    for path, page in pages.items():
+        for tag, rel, value in page.refs:
+            if tag == "a":
+                continue  # a hyperlink is followed only when clicked
+            if _REMOTE.match(value):
+                remote.append(f"{path.name}: <{tag} rel={rel!r}> {value}")
+        remote += [f"{path.name}: <style> {m[0]}" for css in page.styles
+                   for m in _CSS_REMOTE.finditer(css)]
+    assert not remote, "\n".join(remote[:20])
+
+
+def test_no_bundled_stylesheet_imports_a_remote_file(site):
+    found = [f"{css.relative_to(site)}: {m[0]}" for css in site.rglob("*.css")
+             for m in _CSS_REMOTE.finditer(css.read_text(encoding="utf-8", errors="replace"))]
+    assert not found, "\n".join(found)
+
+
+def test_math_is_typeset_by_the_bundled_mathjax(site, pages):
+    page = site / "guide" / "cost.html"
+    scripts = [v for tag, _, v in pages[page].refs if tag == "script" and "mathjax" in v.lower()]
+    assert scripts, "the page with math loads no MathJax"
+    for src in scripts:
+        assert (page.parent / src).resolve().is_file(), src
+    fonts = site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
+    assert any(fonts.glob("*.woff")), "MathJax's fonts are not bundled"
+
+
+def test_every_internal_link_and_anchor_resolves(site, pages):
+    broken = []
+    for path, page in pages.items():
+        for tag, _, value in page.refs:
+            if _REMOTE.match(value) or value.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            parts = urlsplit(value)
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(site)}: {value}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else _parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{path.relative_to(site)}: {value} (no such anchor)")
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:30])
+
+
+# ----------------------------------------------------------------------- in a browser
+def _chromium():
+    return next((c for c in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(c)), None)
+
+
+# A probe appended to a copy of the page: once the page (images included) has loaded
+# and MathJax has typeset, it records what the reader sees in the DOM.
+_PROBE = """
+<script>
+window.addEventListener("load", function () {
+  function report() {
+    var imgs = Array.from(document.querySelectorAll("article img"));
+    var body = document.body;
+    body.setAttribute("data-images", imgs.length);
+    body.setAttribute("data-images-loaded",
+                      imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length);
+    body.setAttribute("data-math", document.querySelectorAll(".math").length);
+    body.setAttribute("data-math-typeset",
+                      document.querySelectorAll(".math mjx-container, mjx-container.MathJax").length);
+    body.setAttribute("data-probe", "done");
+  }
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(report, report);
+  } else { report(); }
+});
+</script>
+"""
+
+BROWSER_PAGES = {
+    "index": "index.html",
+    "logistic_regression": "api/generated/minilr.linear.LogisticRegression.html",
+    "guide_cost": "guide/cost.html",
+    "lesson_1": "notebooks/lessons/01_logistic_regression_from_scratch.html",
+}
+
+
+def _run_chromium(browser, profile, *args):
+    return subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars",
+         "--window-size=1280,2400", "--virtual-time-budget=20000", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: outside scripts, styles, code and typeset math."""
+
+    HIDDEN = {"script", "style", "pre", "code", "mjx-container", "textarea", "title"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.text.append(data)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    found = _chromium()
+    if found is None:
+        pytest.skip("Chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    return found
+
+
+@pytest.mark.parametrize("name", BROWSER_PAGES)
+def test_pages_in_headless_chromium_show_typeset_math_and_loaded_figures(site, browser, name,
+                                                                        tmp_path):
+    page = site / BROWSER_PAGES[name]
+    probe = page.with_name(f"_probe_{page.name}")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"),
+                     encoding="utf-8")
+    dom = _run_chromium(browser, tmp_path / "profile", "--dump-dom", probe.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    body = re.search(r"<body([^>]*)>", dom.stdout)
+    attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', body[1] if body else ""))
+    assert attributes.get("probe") == "done", "the page never finished loading"
+    math, typeset = int(attributes["math"]), int(attributes["math-typeset"])
+    images, loaded = int(attributes["images"]), int(attributes["images-loaded"])
+    if name in ("logistic_regression", "guide_cost", "lesson_1"):
+        assert math > 0, f"{name} was expected to hold math"
+    assert typeset >= math, f"{name}: {typeset} of {math} formulas typeset by MathJax"
+    if name == "lesson_1":
+        assert images >= len(_figures(LESSONS[0])) > 0
+    assert loaded == images, f"{name}: {loaded} of {images} images loaded"
+    visible = _Visible()
+    visible.feed(dom.stdout)
+    raw = [s for s in ("$$", r"\frac", r"\sum", r"\sigma", r"\(", r"\[", r"\lambda")
+           if s in "".join(visible.text)]
+    assert not raw, f"{name}: raw TeX {raw} visible"
+
+    shots = Path(os.environ.get("MINILR_DOCS_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    shot = _run_chromium(browser, tmp_path / "profile", f"--screenshot={shots / name}.png",
+                         page.as_uri())
+    assert shot.returncode == 0 and (shots / f"{name}.png").stat().st_size > 10_000
+    probe.unlink()
+
+
+# ------------------------------------------------------------------------- doctests
+def _pytest_in_a_copy_of_the_project_config(tmp_path, example):
+    """Run ``pytest`` with the project's own [tool:pytest] section on a probe module."""
+    (tmp_path / "setup.cfg").write_text((ROOT / "setup.cfg").read_text(encoding="utf-8"))
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    for folder in config["tool:pytest"]["testpaths"].split():
+        (tmp_path / folder).mkdir(exist_ok=True)
+    (tmp_path / "minilr" / "probe_example.py").write_text(textwrap.dedent(f'''
+        def double(x):
+            """Twice ``x``.
+
+            Examples
+            --------
+            >>> double(2)
+            {example}
+            """
+            return 2 * x
+    '''))
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+
+def test_the_test_command_collects_and_passes_a_right_docstring_example(tmp_path):
+    run = _pytest_in_a_copy_of_the_project_config(tmp_path, "4")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "1 passed" in run.stdout
+
+
+def test_the_test_command_fails_on_a_broken_docstring_example(tmp_path):
+    run = _pytest_in_a_copy_of_the_project_config(tmp_path, "5")
+    assert run.returncode == 1, run.stdout[-3000:]
+    assert "probe_example.double" in run.stdout and "Expected:" in run.stdout
+
+
+def test_the_examples_of_functions_gradcheck_and_metrics_cover_every_public_function():
+    missing = [f"{m}.{name}" for m in ("minilr.functions", "minilr.gradcheck", "minilr.metrics")
+               for name, obj in _documented(m)
+               if inspect.isfunction(obj) and ">>>" not in (obj.__doc__ or "")]
+    assert not missing, f"no Examples section: {missing}"
