@@ -18,6 +18,7 @@ import html
 import importlib
 import inspect
 import os
+import pkgutil
 import re
 import shutil
 import subprocess
@@ -106,12 +107,21 @@ def _documented(module_name):
     return [(name, getattr(module, name)) for name in module.__all__]
 
 
+def _public_modules():
+    """minilr and every module of it without a leading underscore that has an ``__all__``."""
+    import minilr
+
+    names = ["minilr"] + [info.name for info in pkgutil.walk_packages(minilr.__path__, "minilr.")
+                          if not any(p.startswith("_") for p in info.name.split("."))]
+    return [n for n in names if hasattr(importlib.import_module(n), "__all__")]
+
+
 @pytest.mark.parametrize("module_name", API_MODULES)
 def test_every_public_name_has_its_own_api_page(site, module_name):
     """Each name of ``__all__`` has a page, under the module that defines it or this one."""
     missing = []
     for name, obj in _documented(module_name):
-        homes = [m for m in API_MODULES + ["minilr.persistence", "minilr.base"]
+        homes = [m for m in _public_modules()
                  if getattr(importlib.import_module(m), name, None) is obj
                  and name in importlib.import_module(m).__all__]
         found = [site / "api" / "generated" / f"{home}.{name}.html" for home in homes]
