@@ -173,6 +173,14 @@ def write_api_pages():
     _write_if_changed(DOCS / "api" / "index.rst", "\n".join(index) + "\n")
     for module_name, homes in pages.items():
         _write_if_changed(DOCS / "api" / f"{module_name}.rst", _module_page(module_name, homes))
+    # Pages of names or modules that are gone would be orphans (a warning, so an error).
+    stubs = {f"{h}.{n}" for homes in pages.values() for n, h in homes.items()}
+    for stale in (DOCS / "api").glob("*.rst"):
+        if stale.stem not in pages and stale.stem != "index":
+            stale.unlink()
+    for stale in (DOCS / "api" / "generated").glob("*.rst"):
+        if stale.stem not in stubs:
+            stale.unlink()
 
 
 plot_include_source = True
