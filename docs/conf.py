@@ -195,7 +195,7 @@ plot_rcparams = {"figure.dpi": 100}
 # its source folder. pytest executes them; the docs never do.
 nb_execution_mode = "off"
 nb_ipywidgets_js = {}            # no widget manager from a CDN
-nb_output_stderr = "remove"      # warnings shown in a lesson's cells stay in the notebook
+nb_output_stderr = "show"        # a warning a lesson shows on purpose is part of it
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 
