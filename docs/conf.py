@@ -9,6 +9,7 @@ to a module's ``__all__`` gets its page without touching ``docs/``.
 import filecmp
 import importlib
 import inspect
+import json
 import pkgutil
 import re
 import shutil
@@ -217,6 +218,28 @@ def copy_notebooks():
     for stale in (DOCS / "notebooks").rglob("*.ipynb"):
         if stale not in wanted:
             stale.unlink()
+    exercise_sets = sorted(t for t in wanted if "exercises" in t.relative_to(DOCS / "notebooks").parts[:1])
+    _write_if_changed(DOCS / "notebooks" / "exercises.toctree.txt", _exercise_toctree(exercise_sets))
+
+
+def _notebook_title(path):
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem.replace("_", " ")
+
+
+def _exercise_toctree(paths):
+    """A toctree of the exercise notebooks (exercises.md includes it) whose entries say
+    which notebook is for the students and which is solved: both have the same title."""
+    lines = ["```{toctree}", ":maxdepth: 2", ""]
+    for path in paths:
+        kind = "solved" if "solved" in path.stem.lower() else "for students"
+        document = path.relative_to(DOCS).with_suffix("").as_posix()
+        lines.append(f"{_notebook_title(path)} ({kind}) <{document}>")
+    return "\n".join(lines + ["```", ""])
 
 
 write_api_pages()
