@@ -394,6 +394,8 @@ def _pytest_in_a_copy_of_the_project_config(tmp_path, example):
     config.read(ROOT / "setup.cfg")
     for folder in config["tool:pytest"]["testpaths"].split():
         (tmp_path / folder).mkdir(exist_ok=True)
+    # a lesson as a script: the doctest collection must not import (run) it
+    (tmp_path / "tutorials" / "lesson_script.py").write_text("raise SystemExit('ran')\n")
     (tmp_path / "minilr" / "probe_example.py").write_text(textwrap.dedent(f'''
         def double(x):
             """Twice ``x``.
