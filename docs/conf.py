@@ -303,6 +303,7 @@ def setup(app):
 html_theme = "pydata_sphinx_theme"
 html_title = f"minilr {release}"
 html_static_path = ["_static"]
+html_css_files = ["minilr.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
