@@ -111,7 +111,7 @@ def _home(module_name, name):
     """The module whose page documents ``name``: where it is defined, if that
     module has a page, else the first page (in ``API_MODULES`` order) listing it."""
     defined_in = getattr(getattr(importlib.import_module(module_name), name), "__module__", None)
-    if defined_in in API_MODULES and name in getattr(importlib.import_module(defined_in), "__all__", ()):
+    if defined_in in API_MODULES and name in importlib.import_module(defined_in).__all__:
         return defined_in
     for candidate in API_MODULES:
         if name in getattr(importlib.import_module(candidate), "__all__", ()):
@@ -210,7 +210,8 @@ def copy_notebooks():
         wanted[DOCS / "notebooks" / "lessons" / source.name] = source
     for source in sorted((tutorials / "exercises").rglob("*.ipynb")):
         if ".ipynb_checkpoints" not in source.parts:
-            wanted[DOCS / "notebooks" / "exercises" / source.relative_to(tutorials / "exercises")] = source
+            relative = source.relative_to(tutorials / "exercises")
+            wanted[DOCS / "notebooks" / "exercises" / relative] = source
     for target, source in wanted.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or not filecmp.cmp(source, target, shallow=False):
@@ -218,8 +219,10 @@ def copy_notebooks():
     for stale in (DOCS / "notebooks").rglob("*.ipynb"):
         if stale not in wanted:
             stale.unlink()
-    exercise_sets = sorted(t for t in wanted if "exercises" in t.relative_to(DOCS / "notebooks").parts[:1])
-    _write_if_changed(DOCS / "notebooks" / "exercises.toctree.txt", _exercise_toctree(exercise_sets))
+    exercises = DOCS / "notebooks" / "exercises"
+    exercise_sets = sorted(t for t in wanted if t.parent.is_relative_to(exercises))
+    _write_if_changed(DOCS / "notebooks" / "exercises.toctree.txt",
+                      _exercise_toctree(exercise_sets))
 
 
 def _notebook_title(path):
@@ -249,8 +252,12 @@ copy_notebooks()
 def _describe_data(app, what, name, obj, options, lines):
     """A module constant without a doc comment would show its type's docstring."""
     if what == "data" and lines and type(obj).__doc__ and lines[0] in type(obj).__doc__:
-        size = f" of {len(obj)} items" if hasattr(obj, "__len__") else ""
-        lines[:] = [f"A ``{type(obj).__name__}``{size}; see the module's description."]
+        value = repr(obj)
+        if len(value) <= 80:
+            lines[:] = [f"``{value}``", "", "See the module's description."]
+        else:
+            size = f" of {len(obj)} items" if hasattr(obj, "__len__") else ""
+            lines[:] = [f"A ``{type(obj).__name__}``{size}; see the module's description."]
 
 
 _TRAILING_UNDERSCORE = re.compile(r"(?<![`\w])([A-Za-z]\w*_)(?=[,\s]|$)")
@@ -308,7 +315,7 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     "header_links_before_dropdown": 7,
-    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+    "secondary_sidebar_items": ["page-toc"],
 }
 html_show_sourcelink = False
 html_copy_source = False
