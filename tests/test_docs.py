@@ -13,7 +13,6 @@ The last tests show that ``pytest`` collects the docstring examples of ``minilr/
 """
 
 import base64
-import configparser
 import hashlib
 import html
 import importlib
@@ -390,11 +389,11 @@ def test_pages_in_headless_chromium_show_typeset_math_and_loaded_figures(site, b
 # ------------------------------------------------------------------------- doctests
 def _pytest_in_a_copy_of_the_project_config(tmp_path, example):
     """Run ``pytest`` with the project's own [tool:pytest] section on a probe module."""
-    (tmp_path / "setup.cfg").write_text((ROOT / "setup.cfg").read_text(encoding="utf-8"))
-    config = configparser.ConfigParser()
-    config.read(ROOT / "setup.cfg")
-    for folder in config["tool:pytest"]["testpaths"].split():
-        (tmp_path / folder).mkdir(exist_ok=True)
+    for name in ("setup.cfg", "pyproject.toml", "pytest.ini", "tox.ini"):  # wherever it is
+        if (ROOT / name).exists():
+            shutil.copyfile(ROOT / name, tmp_path / name)
+    for folder in ("tests", "tutorials", "minilr"):
+        (tmp_path / folder).mkdir()
     # a lesson as a script: the doctest collection must not import (run) it
     (tmp_path / "tutorials" / "lesson_script.py").write_text("raise SystemExit('ran')\n")
     (tmp_path / "minilr" / "probe_example.py").write_text(textwrap.dedent(f'''
