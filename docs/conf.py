@@ -9,7 +9,6 @@ to a module's ``__all__`` gets its page without touching ``docs/``.
 import filecmp
 import importlib
 import inspect
-import json
 import pkgutil
 import re
 import shutil
@@ -77,7 +76,9 @@ def _other_public_modules():
 
 API_MODULES += _other_public_modules()
 
-autosummary_generate = True
+# The stubs of the module pages written below (listed, so that a module added
+# since the last build gets its stubs in an incremental build too).
+autosummary_generate = [f"api/{m}.rst" for m in API_MODULES]
 autosummary_ignore_module_all = False
 autodoc_default_options = {"member-order": "bysource"}
 autodoc_typehints = "none"          # the numpydoc sections carry the types and shapes
@@ -202,14 +203,17 @@ myst_heading_anchors = 3
 
 
 def copy_notebooks():
-    """Copy tutorials/*.ipynb to notebooks/lessons/ and tutorials/exercises/**.ipynb
-    to notebooks/exercises/, dropping copies whose source is gone."""
+    """Copy tutorials/*.ipynb to notebooks/ and the student versions of
+    tutorials/exercises/**.ipynb to notebooks/exercises/ (the same layout, so links
+    between notebooks hold), dropping copies whose source is gone."""
     tutorials = ROOT / "tutorials"
     wanted = {}
     for source in sorted(tutorials.glob("*.ipynb")):
-        wanted[DOCS / "notebooks" / "lessons" / source.name] = source
+        wanted[DOCS / "notebooks" / source.name] = source
     for source in sorted((tutorials / "exercises").rglob("*.ipynb")):
-        if ".ipynb_checkpoints" not in source.parts:
+        # A set's solved master holds the solutions and the teacher's hidden tests:
+        # the site shows the student version only.
+        if ".ipynb_checkpoints" not in source.parts and not _is_solved(source):
             relative = source.relative_to(tutorials / "exercises")
             wanted[DOCS / "notebooks" / "exercises" / relative] = source
     for target, source in wanted.items():
@@ -219,30 +223,10 @@ def copy_notebooks():
     for stale in (DOCS / "notebooks").rglob("*.ipynb"):
         if stale not in wanted:
             stale.unlink()
-    exercises = DOCS / "notebooks" / "exercises"
-    exercise_sets = sorted(t for t in wanted if t.parent.is_relative_to(exercises))
-    _write_if_changed(DOCS / "notebooks" / "exercises.toctree.txt",
-                      _exercise_toctree(exercise_sets))
 
 
-def _notebook_title(path):
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] == "markdown":
-            for line in "".join(cell["source"]).splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return path.stem.replace("_", " ")
-
-
-def _exercise_toctree(paths):
-    """A toctree of the exercise notebooks (exercises.md includes it) whose entries say
-    which notebook is for the students and which is solved: both have the same title."""
-    lines = ["```{toctree}", ":maxdepth: 2", ""]
-    for path in paths:
-        kind = "solved" if "solved" in path.stem.lower() else "for students"
-        document = path.relative_to(DOCS).with_suffix("").as_posix()
-        lines.append(f"{_notebook_title(path)} ({kind}) <{document}>")
-    return "\n".join(lines + ["```", ""])
+def _is_solved(path):
+    return path.stem.lower().endswith("_solved")
 
 
 write_api_pages()
@@ -289,11 +273,15 @@ def _resolve_reexport(app, env, node, contnode):
         break
     else:
         return None
-    if obj is None or not hasattr(obj, "__qualname__"):
+    if obj is None:
         return None
+    name = getattr(obj, "__qualname__", parts[-1])  # a constant has no qualified name
     domain = env.get_domain("py")
     for module_name in API_MODULES:
-        target = f"{module_name}.{obj.__qualname__}"
+        target = f"{module_name}.{name}"
+        if not hasattr(obj, "__qualname__") and \
+                getattr(importlib.import_module(module_name), name, None) is not obj:
+            continue
         if target != node["reftarget"] and target in domain.objects:
             return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"],
                                        target, node, contnode)

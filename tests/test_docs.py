@@ -42,8 +42,11 @@ API_MODULES = ["minilr", "minilr.functions", "minilr.losses", "minilr.optim",
                "minilr.exceptions"]
 
 LESSONS = sorted(TUTORIALS.glob("*.ipynb"))
-EXERCISE_SETS = sorted(p for p in (TUTORIALS / "exercises").rglob("*.ipynb")
-                       if ".ipynb_checkpoints" not in p.parts)
+EXERCISE_NOTEBOOKS = sorted(p for p in (TUTORIALS / "exercises").rglob("*.ipynb")
+                            if ".ipynb_checkpoints" not in p.parts)
+# A set is its student version; its solved master (solutions, hidden tests) is not published.
+SOLVED_MASTERS = [p for p in EXERCISE_NOTEBOOKS if p.stem.lower().endswith("_solved")]
+EXERCISE_SETS = [p for p in EXERCISE_NOTEBOOKS if p not in SOLVED_MASTERS]
 
 
 # --------------------------------------------------------------------------- the build
@@ -155,7 +158,7 @@ def _first_heading(notebook):
                          ids=lambda p: str(p.relative_to(TUTORIALS)))
 def test_every_lesson_and_exercise_set_has_a_page_with_its_title(site, notebook_path):
     if notebook_path.parent == TUTORIALS:
-        page = site / "notebooks" / "lessons" / f"{notebook_path.stem}.html"
+        page = site / "notebooks" / f"{notebook_path.stem}.html"
     else:
         relative = notebook_path.relative_to(TUTORIALS / "exercises").with_suffix(".html")
         page = site / "notebooks" / "exercises" / relative
@@ -165,6 +168,18 @@ def test_every_lesson_and_exercise_set_has_a_page_with_its_title(site, notebook_
         words = re.findall(r"[A-Za-z0-9]+", title)[:4]
         text = " ".join(re.findall(r"[A-Za-z0-9]+", _text_of(page)))
         assert " ".join(words) in text, f"{page.name} lacks the notebook's title {title!r}"
+
+
+def test_every_exercise_set_is_published_as_its_student_version_only(site):
+    assert SOLVED_MASTERS, "no solved master notebook found in tutorials/exercises/"
+    for master in SOLVED_MASTERS:
+        relative = master.relative_to(TUTORIALS / "exercises")
+        student = relative.with_name(relative.stem[: -len("_solved")] + ".html")
+        assert (site / "notebooks" / "exercises" / student).exists(), student
+        assert not (site / "notebooks" / "exercises" / relative.with_suffix(".html")).exists()
+    leaked = [p.name for p in (site / "notebooks").rglob("*.html")
+              if "BEGIN HIDDEN TESTS" in p.read_text("utf-8")]
+    assert not leaked, f"hidden tests published in {leaked}"
 
 
 def _text_of(page):
@@ -180,7 +195,7 @@ def _figures(notebook_path):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_every_lesson_figure_is_an_image_of_its_page(site, pages, lesson):
-    page_path = site / "notebooks" / "lessons" / f"{lesson.stem}.html"
+    page_path = site / "notebooks" / f"{lesson.stem}.html"
     shown = set()
     for src in pages[page_path].images:
         image = (page_path.parent / unquote(urlsplit(src).path)).resolve()
@@ -293,7 +308,7 @@ BROWSER_PAGES = {
     "index": "index.html",
     "logistic_regression": "api/generated/minilr.linear.LogisticRegression.html",
     "guide_cost": "guide/cost.html",
-    "lesson_1": "notebooks/lessons/01_logistic_regression_from_scratch.html",
+    "lesson_1": "notebooks/01_logistic_regression_from_scratch.html",
 }
 
 
