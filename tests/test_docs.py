@@ -317,7 +317,7 @@ def _run_chromium(browser, profile, *args):
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars",
-         "--window-size=1280,2400", "--virtual-time-budget=20000", *args],
+         "--window-size=1280,3600", "--virtual-time-budget=20000", *args],
         capture_output=True, text=True, timeout=120,
     )
 
