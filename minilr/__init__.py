@@ -5,7 +5,7 @@ The functional core (:mod:`minilr.functions`, :mod:`minilr.losses`,
 estimators (:class:`LogisticRegression`, ...) are thin shells around it.
 """
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from .exceptions import (
     ConvergenceWarning,
@@ -19,7 +19,7 @@ from .functions import log_sigmoid, sigmoid, softmax
 from .gradcheck import check_gradient, numerical_gradient
 from .linear import LogisticRegression
 from .multiclass import OneVsAllClassifier
-from .neural_net import MLPClassifier
+from .mlp import MLPClassifier
 from .persistence import load
 
 __all__ = [

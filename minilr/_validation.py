@@ -1,4 +1,4 @@
-"""Input validation shared by the losses and the estimators.
+"""Input validation, in one place: what the estimators, losses, metrics, plots and the Dask path check.
 
 Every error says what was wrong and what to do about it; the wording of some
 messages follows scikit-learn's so that its estimator checks recognise them.
@@ -11,6 +11,15 @@ import numpy as np
 
 __all__ = [
     "DataConversionWarning",
+    "is_dask",
+    "aligned",
+    "check_2d",
+    "check_real",
+    "check_min_samples",
+    "check_same_length",
+    "as_1d_labels",
+    "check_finite",
+    "feature_names",
     "check_X",
     "check_y",
     "check_Xy",
@@ -28,8 +37,79 @@ def _is_sparse(a):
     return hasattr(a, "tocsr")
 
 
-def _is_dask(a):
+def is_dask(a):
+    """Whether ``a`` is a dask collection (found without importing dask)."""
     return type(a).__module__.split(".")[0] == "dask"
+
+
+def aligned(X):
+    """``X``, copied if its data is not aligned to its item size.
+
+    An array received over the network (by a Dask worker, say) may start at any
+    byte; numpy cannot hand it to BLAS then, and products are about 6x slower
+    than the copy that fixes it.
+    """
+    return X if X.flags.aligned else np.require(X, requirements="A")
+
+
+# ---------------------------------------------------------------- shape and type
+# These read only shape and dtype, so NumPy and dask arrays are checked alike.
+def check_2d(X, name="X"):
+    """ValueError unless ``X`` has two dimensions, saying how to reshape it."""
+    if X.ndim < 2:
+        raise ValueError(
+            f"Expected 2D array for {name}, got {X.ndim}D array instead: shape "
+            f"{X.shape}. Reshape your data either using array.reshape(-1, 1) if it "
+            "has a single feature or array.reshape(1, -1) if it contains a single sample."
+        )
+    if X.ndim > 2:
+        raise ValueError(
+            f"Expected 2D array for {name}, got {X.ndim}D array instead: shape {X.shape}. "
+            "Flatten each sample into one row, e.g. X.reshape(len(X), -1)."
+        )
+
+
+def check_real(A, what="numbers"):
+    """ValueError for complex values."""
+    if A.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported; pass real {what}.")
+
+
+def check_min_samples(X, ensure_min_samples, name="X"):
+    """ValueError if ``X`` has fewer rows than ``ensure_min_samples``."""
+    m = X.shape[0]
+    if m < ensure_min_samples:
+        what = f"{name} is empty" if m == 0 else f"pass at least {ensure_min_samples} rows"
+        raise ValueError(
+            f"Found array with {m} sample(s) (shape={X.shape}) while a minimum of "
+            f"{ensure_min_samples} is required: {what}."
+        )
+
+
+def check_same_length(X, y):
+    """ValueError unless ``X`` and ``y`` have one row per label."""
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y have different numbers of samples: X has {X.shape[0]} rows but y "
+            f"has {y.shape[0]} labels. Pass one label per row of X."
+        )
+
+
+def as_1d_labels(y, name="y", allow_2d=False, stacklevel=4):
+    """``y`` of shape (m,): a column (m, 1) is flattened with a DataConversionWarning."""
+    if y.ndim == 2 and y.shape[1] == 1 and not allow_2d:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change "
+            "the shape of y to (n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=stacklevel,
+        )
+        y = y.ravel()
+    if y.ndim != 1 and not (allow_2d and y.ndim == 2):
+        raise ValueError(
+            f"{name} should be a 1d array of labels, got an array of shape {y.shape}."
+        )
+    return y
 
 
 def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
@@ -61,7 +141,7 @@ def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
             f"Sparse input is not supported: {name} is a sparse matrix. "
             f"Convert it with {name}.toarray() first."
         )
-    if _is_dask(X):
+    if is_dask(X):
         return X
     try:
         X = np.asarray(X)
@@ -70,42 +150,22 @@ def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
             f"{name} could not be turned into an array (are the rows of different "
             f"lengths?): {exc}"
         ) from None
-    if np.iscomplexobj(X):
-        raise ValueError("Complex data not supported; pass real numbers.")
+    check_real(X)
     if X.dtype.kind in "USO":
         X = _to_float(X, name)
-    if X.ndim != 2:
-        if X.ndim < 2:
-            raise ValueError(
-                f"Expected 2D array for {name}, got {X.ndim}D array instead: shape "
-                f"{X.shape}. Reshape your data either using array.reshape(-1, 1) if it "
-                "has a single feature or array.reshape(1, -1) if it contains a single sample."
-            )
-        raise ValueError(
-            f"Expected 2D array for {name}, got {X.ndim}D array instead: shape {X.shape}. "
-            "Flatten each sample into one row, e.g. X.reshape(len(X), -1)."
-        )
+    check_2d(X, name)
     if dtype is not None:
         X = X.astype(dtype, copy=False)
     elif X.dtype != np.float32:
         X = X.astype(np.float64, copy=False)
-    if not X.flags.aligned:
-        # An array received over the network (by a Dask worker, say) may start at any
-        # byte; numpy cannot hand it to BLAS then, and products are about 6x slower.
-        X = np.require(X, requirements="A")
-    m, n = X.shape
-    if m < ensure_min_samples:
-        what = f"{name} is empty" if m == 0 else f"pass at least {ensure_min_samples} rows"
-        raise ValueError(
-            f"Found array with {m} sample(s) (shape={X.shape}) while a minimum of "
-            f"{ensure_min_samples} is required: {what}."
-        )
-    if n < 1:
+    X = aligned(X)
+    check_min_samples(X, ensure_min_samples, name)
+    if X.shape[1] < 1:
         raise ValueError(
             f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
             f"required: {name} has no columns."
         )
-    _check_finite(X, name)
+    check_finite(X, name)
     return X
 
 
@@ -125,7 +185,8 @@ def _to_float(X, name):
         ) from None
 
 
-def _check_finite(A, name):
+def check_finite(A, name):
+    """ValueError naming NaN or infinity in ``A``."""
     # sum() is one fast pass; only look closer when it is not finite.
     if np.isfinite(np.sum(A)):
         return
@@ -151,25 +212,13 @@ def check_y(y, *, name="y", allow_2d=False):
         )
     if _is_sparse(y):
         raise TypeError(f"Sparse input is not supported for {name}; use {name}.toarray().")
-    if _is_dask(y):
+    if is_dask(y):
         return y
     y = np.asarray(y)
-    if np.iscomplexobj(y):
-        raise ValueError("Complex data not supported; pass real labels.")
-    if y.ndim == 2 and y.shape[1] == 1 and not allow_2d:
-        warnings.warn(
-            "A column-vector y was passed when a 1d array was expected. Please change "
-            "the shape of y to (n_samples, ), for example using ravel().",
-            DataConversionWarning,
-            stacklevel=3,
-        )
-        y = y.ravel()
-    if y.ndim != 1 and not (allow_2d and y.ndim == 2):
-        raise ValueError(
-            f"{name} should be a 1d array of labels, got an array of shape {y.shape}."
-        )
+    check_real(y, "labels")
+    y = as_1d_labels(y, name, allow_2d)
     if y.dtype.kind in "fc" and y.size:
-        _check_finite(y, name)
+        check_finite(y, name)
     return y
 
 
@@ -177,11 +226,7 @@ def check_Xy(X, y, *, allow_2d_y=False, ensure_min_samples=1):
     """Validate ``X`` and ``y`` together: both well-formed and of the same length."""
     X = check_X(X, ensure_min_samples=ensure_min_samples)
     y = check_y(y, allow_2d=allow_2d_y)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"X and y have different numbers of samples: X has {X.shape[0]} rows but y "
-            f"has {y.shape[0]} labels. Pass one label per row of X."
-        )
+    check_same_length(X, y)
     return X, y
 
 
@@ -274,7 +319,7 @@ def feature_names(X):
     Only data frames have names; minilr never imports pandas to find out.
     """
     columns = getattr(X, "columns", None)
-    if columns is None or isinstance(X, np.ndarray) or _is_dask(X):
+    if columns is None or isinstance(X, np.ndarray) or is_dask(X):
         return None
     names = np.asarray(list(columns), dtype=object)
     kinds = {type(v) for v in names}

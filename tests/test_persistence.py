@@ -34,14 +34,14 @@ ESTIMATORS = {
     "lr-multinomial": (lambda: LogisticRegression(multi_class="multinomial"), "int2"),
     "lr-multinomial-3": (lambda: LogisticRegression(multi_class="multinomial"), "object3"),
     "lr-no-intercept": (lambda: LogisticRegression(fit_intercept=False), "bool2"),
-    "mlp-binary": (lambda: MLPClassifier(max_epochs=5, random_state=0), "int2"),
-    "mlp-3-class-2-layers": (lambda: MLPClassifier((4, 3), activation="tanh", max_epochs=5,
+    "mlp-binary": (lambda: MLPClassifier(max_iter=5, random_state=0), "int2"),
+    "mlp-3-class-2-layers": (lambda: MLPClassifier((4, 3), activation="tanh", max_iter=5,
                                                    random_state=0), "str3"),
-    "mlp-validation": (lambda: MLPClassifier(max_epochs=5, validation_fraction=0.25,
+    "mlp-validation": (lambda: MLPClassifier(max_iter=5, validation_fraction=0.25,
                                              random_state=0), "object3"),
     "ova-lr": (lambda: OneVsAllClassifier(LogisticRegression(lam=0.5)), "str3"),
     "ova-lr-binary": (lambda: OneVsAllClassifier(LogisticRegression(solver="gd")), "bool2"),
-    "ova-mlp": (lambda: OneVsAllClassifier(MLPClassifier(max_epochs=3, random_state=1)), "int2"),
+    "ova-mlp": (lambda: OneVsAllClassifier(MLPClassifier(max_iter=3, random_state=1)), "int2"),
 }
 
 
@@ -258,7 +258,7 @@ BAD_FILES = {
     "npy": (lambda tmp: _npy(np.arange(3)), "single .npy array"),
     "no-header": (lambda tmp: _npz(coef_=np.ones((1, 3))), "no '__minilr__' header"),
     "bad-json": (lambda tmp: _npz(__minilr__=np.array("{not json")), "damaged minilr header"),
-    "newer-format": (lambda tmp: _with_header(_set(["format"], 2)), "format 2, but .* reads"),
+    "newer-format": (lambda tmp: _with_header(_set(["format"], 3)), "format 3, but .* reads"),
     "major-version": (lambda tmp: _with_header(_set(["minilr_version"], "1.0.0")),
                       "saved by minilr 1.0.0, whose major version differs"),
     "unknown-class": (lambda tmp: _with_header(_set(["estimator", "class"], "os.system")),
