@@ -44,7 +44,6 @@ unfitted. A sum is never taken over fewer blocks than there are.
 """
 
 import math
-import warnings
 
 import dask
 import dask.array as da

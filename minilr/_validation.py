@@ -26,6 +26,13 @@ __all__ = [
     "check_binary_targets",
     "check_probabilities",
     "check_scalar",
+    "check_1d",
+    "check_paired",
+    "check_class_labels",
+    "check_targets",
+    "unique_labels",
+    "check_given_labels",
+    "check_y_prob",
 ]
 
 
@@ -330,3 +337,90 @@ def feature_names(X):
             "X.columns = X.columns.astype(str), or pass a plain array."
         )
     return names if names.size and kinds == {str} else None
+
+
+# ---------------------------------------------------------------- labels and scores of the metrics
+def check_1d(y, name):
+    """Return ``y`` as a non-empty 1-D array; a column of shape (m, 1) is flattened."""
+    if y is None:
+        raise ValueError(f"{name} is None; pass an array of shape (n_samples,).")
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D, of shape (n_samples,), got an array of shape {y.shape}."
+        )
+    if y.size == 0:
+        raise ValueError(f"{name} is empty; the metric needs at least one sample.")
+    return y
+
+
+def check_paired(a, b, name_a, name_b):
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"{name_a} and {name_b} have different lengths: {a.shape[0]} vs {b.shape[0]}. "
+            "Pass one prediction per true label."
+        )
+
+
+def check_class_labels(y, name):
+    """Reject labels that cannot be class labels: complex, NaN, or non-integer floats."""
+    if np.iscomplexobj(y):
+        raise ValueError(f"{name} contains complex numbers; class labels must be real.")
+    if y.dtype.kind == "f":
+        if np.isnan(y).any():
+            raise ValueError(f"{name} contains NaN; every sample needs a class label.")
+        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+            example = y[~np.isfinite(y) | (y != np.round(y))][0]
+            raise ValueError(
+                f"{name} contains non-integer numbers such as {example!r}; these look like "
+                "probabilities or scores, not class labels. Threshold them first, e.g. "
+                "y_pred = (p >= 0.5).astype(int)."
+            )
+    return y
+
+
+def check_targets(y_true, y_pred):
+    """Validate a pair of label vectors; return them and their sorted union of labels."""
+    y_true = check_class_labels(check_1d(y_true, "y_true"), "y_true")
+    y_pred = check_class_labels(check_1d(y_pred, "y_pred"), "y_pred")
+    check_paired(y_true, y_pred, "y_true", "y_pred")
+    present = unique_labels(y_true, y_pred)
+    return y_true, y_pred, present
+
+
+def unique_labels(*ys):
+    is_text = [y.dtype.kind in "USO" for y in ys]
+    if any(is_text) and not all(is_text):
+        raise ValueError(
+            "y_true and y_pred mix text and numeric labels; encode both the same way."
+        )
+    try:
+        return np.unique(np.concatenate(ys))
+    except TypeError:
+        raise ValueError(
+            "The labels mix strings and numbers (or other types that cannot be sorted); "
+            "use one type for every label."
+        ) from None
+
+
+def check_given_labels(labels):
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(f"labels must be a non-empty 1-D list of classes, got {labels!r}.")
+    if np.unique(labels).size != labels.size:
+        raise ValueError(f"labels contains duplicates: {labels.tolist()}. List each class once.")
+    return labels
+
+
+def check_y_prob(y_prob):
+    """Return ``y_prob`` as a float array of probabilities, with an actionable error if not."""
+    y_prob = np.asarray(y_prob)
+    if y_prob.ndim not in (1, 2):
+        raise ValueError(
+            f"y_prob must have shape (m,) or (m, K), got an array of shape {y_prob.shape}."
+        )
+    if y_prob.size == 0:
+        raise ValueError("y_prob is empty; the metric needs at least one sample.")
+    return check_probabilities(y_prob, name="y_prob")
