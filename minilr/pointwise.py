@@ -23,12 +23,37 @@ import numpy as np
 
 from .functions import logsumexp_and_softmax, softplus_and_sigmoid
 
-__all__ = ["BinaryCrossEntropy", "SoftmaxCrossEntropy", "BINARY", "SOFTMAX"]
+__all__ = ["CrossEntropy", "BinaryCrossEntropy", "SoftmaxCrossEntropy", "BINARY", "SOFTMAX"]
 
 _LOG_2 = float(np.log(2.0))
 
 
-class BinaryCrossEntropy:
+class CrossEntropy:
+    r"""What both cross-entropies share: :math:`\ell(z, y) = A(z) - y \cdot z` from a log-partition :math:`A`.
+
+    A subclass gives ``log_partition(z) -> (A, A')`` and ``curvature``; the
+    residual :math:`\partial \ell / \partial z = A'(z) - y` follows.
+    """
+
+    #: The fast form returns ``g`` with the residual ``r = residual_scale * g``.
+    residual_scale = 1.0
+
+    def loss_and_residual(self, z, y):
+        r"""The textbook form: :math:`\sum_i \ell(z_i, y_i)` and the residual :math:`A'(z) - y`."""
+        A, dA = self.log_partition(z)
+        dA -= y  # dA is a new array
+        return float(A.sum() - np.vdot(y, z)), dA
+
+    def prepare(self, y):
+        """The targets of the fast form (the labels themselves unless a subclass says otherwise)."""
+        return y
+
+    def fast_loss_and_residual(self, z, t):
+        """The form the objective calls on every evaluation; the textbook form unless overridden."""
+        return self.loss_and_residual(z, t)
+
+
+class BinaryCrossEntropy(CrossEntropy):
     r"""Binary cross-entropy on the logits, one column per problem.
 
     Notes
@@ -39,17 +64,11 @@ class BinaryCrossEntropy:
         \frac{\partial^2 \ell}{\partial z^2} = \sigma(z)\,(1 - \sigma(z))
     """
 
-    #: The fast form returns ``g`` with the residual ``r = residual_scale * g``.
     residual_scale = 0.5
 
     def log_partition(self, z):
         """:math:`A(z) = \\log(1 + e^z)` and :math:`A'(z) = \\sigma(z)`, from one ``exp``."""
         return softplus_and_sigmoid(z)
-
-    def loss_and_residual(self, z, y):
-        r"""The textbook form: :math:`\sum_i \ell(z_i, y_i)` and :math:`r = \sigma(z) - y`."""
-        A, h = self.log_partition(z)
-        return float(A.sum() - np.vdot(y, z)), h - y
 
     def prepare(self, y):
         """The targets of the fast form: the signs :math:`s = 1 - 2y` (+1 for 0, -1 for 1)."""
@@ -106,7 +125,7 @@ class BinaryCrossEntropy:
         return np.all(s * z < 0, axis=0)
 
 
-class SoftmaxCrossEntropy:
+class SoftmaxCrossEntropy(CrossEntropy):
     r"""Categorical cross-entropy of K logits per sample, the targets one-hot rows.
 
     Notes
@@ -117,23 +136,9 @@ class SoftmaxCrossEntropy:
         \nabla^2_z \ell \, v = p \odot (v - p \cdot v)
     """
 
-    residual_scale = 1.0
-
     def log_partition(self, Z):
         """:math:`A(Z_i) = \\operatorname{lse}(Z_i)`, shape (m, 1), and the softmax, from one ``exp``."""
         return logsumexp_and_softmax(Z)
-
-    def loss_and_residual(self, Z, Y):
-        r""":math:`\sum_i \ell(Z_i, Y_i)` and the residual :math:`R = \operatorname{softmax}(Z) - Y`."""
-        A, P = self.log_partition(Z)
-        P -= Y
-        return float(A.sum() - np.vdot(Y, Z)), P
-
-    def prepare(self, Y):
-        """The one-hot rows are the fast form's targets already."""
-        return Y
-
-    fast_loss_and_residual = loss_and_residual
 
     def curvature(self, Z, V):
         """The Hessian of :math:`\\ell` at each row times the rows of ``V``."""
