@@ -6,7 +6,6 @@ estimators (:class:`LogisticRegression`, ...) are thin shells around it.
 """
 
 from ._version import __version__
-
 from .exceptions import (
     ConvergenceWarning,
     DivergenceError,

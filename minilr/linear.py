@@ -204,8 +204,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self._warn_after_fit(problem, result, separable)
         return self
 
-    def _check_solver_size(self, problem):
-        p = problem.n_w + problem.n_b
+    def _check_solver_size(self, objective):
+        p = objective.n_w + objective.n_b
         if self.solver == "bfgs" and p > BFGS_MAX_PARAMS:
             raise ValueError(
                 f"solver='bfgs' keeps a dense ({p}, {p}) matrix, {8e-9 * p * p:.3g} GB for "
@@ -213,21 +213,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 "solver='lbfgs', its limited-memory version, for this many features."
             )
 
-    def _start(self, problem, classes, n_features):
+    def _start(self, objective, classes, n_features):
         """The flat ``[w, b]`` to start from and the history to append to."""
         if not (self.warm_start and hasattr(self, "coef_")):
-            return problem.zeros(), np.empty(0)
+            return objective.zeros(), np.empty(0)
         if (n_features != self.n_features_in_ or not np.array_equal(classes, self.classes_)
-                or self.coef_.size != problem.n_w):
+                or self.coef_.size != objective.n_w):
             raise ValueError(
                 f"warm_start=True continues the fit on {self.n_features_in_} features and the "
                 f"classes {self.classes_.tolist()}, but X has {n_features} features and y the "
                 f"classes {classes.tolist()}. Set warm_start=False to start afresh."
             )
-        x0 = problem.zeros()
-        x0[: problem.n_w] = self.coef_.T.reshape(-1)  # coef_ is w transposed
-        x0[problem.n_w:] = self.intercept_[: problem.n_b]
-        return x0, self.history_
+        # coef_ is w transposed; without an intercept pack leaves b out.
+        return objective.pack(self.coef_.T, self.intercept_[: objective.n_b]), self.history_
 
     def _loss(self, K):
         """The pointwise loss for K classes: softmax for a multinomial fit, else binary."""
