@@ -180,7 +180,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             classes, y_idx = encode_labels(y, type(self).__name__)
             loss = self._loss(classes.size)
             # Only the prepared targets are kept while training: memory stays small next to X.
-            T = loss.prepare(label_targets(y_idx, classes.size, X.dtype))
+            Y = label_targets(y_idx, classes.size, X.dtype)
+            del y_idx
+            T = loss.prepare(Y)
+            del Y
             objective = problem = LinearObjective(X, T, self.lam, loss, self.fit_intercept)
         self._check_solver_size(objective)
         x0, history = self._start(objective, classes, X.shape[1])

@@ -72,7 +72,9 @@ class BinaryCrossEntropy(CrossEntropy):
 
     def prepare(self, y):
         """The targets of the fast form: the signs :math:`s = 1 - 2y` (+1 for 0, -1 for 1)."""
-        return 1 - 2 * y
+        s = np.multiply(y, -2)  # one new array, the size of y
+        s += 1
+        return s
 
     def fast_loss_and_residual(self, z, s):
         r"""Summed loss and residual from one ``tanh``: the fast form of :meth:`loss_and_residual`.
