@@ -50,7 +50,7 @@ def _times_T(X, R):
     return R.dot(X) if R.ndim == 1 else (R.T @ X).T
 
 
-def partial_sums(loss, w, b, X, T):
+def partial_sums(loss, w, b, X, T, offset=0.0):
     r"""The per-evaluation pass over the rows ``X``: summed loss and unscaled gradient sums.
 
     Every cost and gradient of a linear model is made here, so this is the one
@@ -64,11 +64,14 @@ def partial_sums(loss, w, b, X, T):
     X : ndarray of shape (m_B, n)
     T : ndarray of shape (m_B,) or (m_B, K)
         The targets as ``loss.prepare`` made them.
+    offset : float, default=0.0
+        Added to ``L`` inside the loss's own sum (the penalty, for a pass over all
+        the rows an evaluation needs).
 
     Returns
     -------
     L : float
-        :math:`\sum_i \ell(z_i, y_i)`.
+        :math:`\sum_i \ell(z_i, y_i)` plus ``offset``.
     S_w : ndarray of the shape of ``w``
         :math:`X^\top g`, where the residual is ``r = loss.residual_scale * g``.
     S_b : float or ndarray of shape (K,)
@@ -76,7 +79,7 @@ def partial_sums(loss, w, b, X, T):
     """
     z = _times(X, w)
     z += b
-    L, g = loss.fast_loss_and_residual(z, T)
+    L, g = loss.fast_loss_and_residual(z, T, offset)
     return L, _times_T(X, g), g.sum(axis=0)
 
 
@@ -146,14 +149,19 @@ class LinearObjective:
         return x
 
     # ---------------------------------------------------------------- evaluations
-    def mean(self, w, sums, rows, lam):
-        """Cost and flat gradient of ``rows`` rows from their :func:`partial_sums`, the penalty added once."""
+    def mean(self, w, sums, rows, lam, penalty_in_sums=False):
+        """Cost and flat gradient of ``rows`` rows from their :func:`partial_sums`, the penalty added once.
+
+        ``penalty_in_sums``: :func:`partial_sums` already added the cost's penalty
+        (its ``offset``); only the gradient's is added here.
+        """
         L, S_w, S_b = sums
         scale = self.loss.residual_scale / rows
+        if lam and not penalty_in_sums:
+            L += 0.5 * lam * float(np.vdot(w, w))
         J = L / rows
         np.multiply(S_w, scale, out=self._g_w)
         if lam:
-            J += 0.5 * lam * float(np.vdot(w, w)) / rows
             self._g_w += (lam / rows) * w
         if self.n_b:
             self._g_b[...] = S_b * scale
@@ -162,7 +170,9 @@ class LinearObjective:
     def evaluate(self, x, X, T, lam):
         """Cost and flat gradient of the mean loss over the rows ``X`` (targets ``T``), penalty ``lam``."""
         w, b = self.unpack(x)
-        return self.mean(w, partial_sums(self.loss, w, b, X, T), X.shape[0], lam)
+        penalty = 0.5 * lam * np.vdot(w, w) if lam else 0.0  # in the loss's sum, as one cost
+        return self.mean(w, partial_sums(self.loss, w, b, X, T, penalty), X.shape[0], lam,
+                         penalty_in_sums=True)
 
     def fun(self, x):
         """Cost and flat gradient over all the rows."""

@@ -38,19 +38,19 @@ class CrossEntropy:
     #: The fast form returns ``g`` with the residual ``r = residual_scale * g``.
     residual_scale = 1.0
 
-    def loss_and_residual(self, z, y):
-        r"""The textbook form: :math:`\sum_i \ell(z_i, y_i)` and the residual :math:`A'(z) - y`."""
+    def loss_and_residual(self, z, y, offset=0.0):
+        r"""The textbook form: :math:`\sum_i \ell(z_i, y_i)` (plus ``offset``) and the residual :math:`A'(z) - y`."""
         A, dA = self.log_partition(z)
         dA -= y  # dA is a new array
-        return float(A.sum() - np.vdot(y, z)), dA
+        return float(A.sum() - np.vdot(y, z) + offset), dA
 
     def prepare(self, y):
         """The targets of the fast form (the labels themselves unless a subclass says otherwise)."""
         return y
 
-    def fast_loss_and_residual(self, z, t):
+    def fast_loss_and_residual(self, z, t, offset=0.0):
         """The form the objective calls on every evaluation; the textbook form unless overridden."""
-        return self.loss_and_residual(z, t)
+        return self.loss_and_residual(z, t, offset)
 
 
 class BinaryCrossEntropy(CrossEntropy):
@@ -76,7 +76,7 @@ class BinaryCrossEntropy(CrossEntropy):
         s += 1
         return s
 
-    def fast_loss_and_residual(self, z, s):
+    def fast_loss_and_residual(self, z, s, offset=0.0):
         r"""Summed loss and residual from one ``tanh``: the fast form of :meth:`loss_and_residual`.
 
         Parameters
@@ -85,11 +85,14 @@ class BinaryCrossEntropy(CrossEntropy):
             Logits; overwritten (the caller made them for this call).
         s : ndarray of the shape of ``z``
             Signs from :meth:`prepare`.
+        offset : float, default=0.0
+            Added to the sum (the objective's penalty: the cost is then one sum,
+            rounded as it always was).
 
         Returns
         -------
         L : float
-            :math:`\sum_i \ell(z_i, y_i)` (summed over the K columns too).
+            :math:`\sum_i \ell(z_i, y_i)` (summed over the K columns too), plus ``offset``.
         g : ndarray of the shape of ``z``
             Twice the residual: :math:`r = \sigma(z) - y = g / 2`
             (:attr:`residual_scale`), so that the caller scales the small
@@ -112,6 +115,7 @@ class BinaryCrossEntropy(CrossEntropy):
         u = np.multiply(z, 0.5, out=z)  # halving is exact, so u is exactly z / 2
         t = np.abs(u)
         L = np.vdot(s, u) + t.sum() + u.size * _LOG_2  # log 2 for each of the m (x K) terms
+        L += offset
         np.tanh(t, out=t)
         tanh_u = np.copysign(t, u, out=u)  # tanh is odd; u is not needed any more
         L -= np.log1p(t, out=t).sum()

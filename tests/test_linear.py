@@ -200,9 +200,9 @@ def test_float32_input_is_computed_in_float32(solver, monkeypatch):
     seen = []
     original = minilr.pointwise.BinaryCrossEntropy.fast_loss_and_residual
 
-    def spy(self, z, s):
+    def spy(self, z, s, offset=0.0):
         seen.append((z.dtype, s.dtype))
-        return original(self, z, s)
+        return original(self, z, s, offset)
 
     monkeypatch.setattr(minilr.pointwise.BinaryCrossEntropy, "fast_loss_and_residual", spy)
     model = LogisticRegression(solver=solver, random_state=0).fit(X.astype(np.float32), y)
