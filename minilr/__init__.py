@@ -5,7 +5,8 @@ The functional core (:mod:`minilr.functions`, :mod:`minilr.losses`,
 estimators (:class:`LogisticRegression`, ...) are thin shells around it.
 """
 
-from ._version import __version__
+__version__ = "0.1.0"
+
 from .exceptions import (
     ConvergenceWarning,
     DivergenceError,

@@ -47,7 +47,7 @@ import zlib
 import numpy as np
 from numpy.lib.npyio import NpzFile
 
-from ._version import __version__
+from . import __version__  # the package sets it before importing any module
 from .exceptions import ModelFileError
 
 __all__ = ["save", "load", "register", "upgrade_params", "REGISTRY", "FORMAT_VERSION"]

@@ -29,6 +29,22 @@ def _module_name(path):
 MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
+def _set_before_imports(path):
+    """Names a package's ``__init__`` assigns before its first import (``__version__``)."""
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            break
+        if isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+# Reading such a name (minilr.__version__) needs only the package's first lines, which
+# always run before any of its modules: it is no arrow up into the package.
+SET_FIRST = _set_before_imports(PACKAGE / "__init__.py")
+
+
 def _imports(name, path):
     """Every minilr module ``name`` imports, at module level or inside a function."""
     package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
@@ -46,6 +62,8 @@ def _imports(name, path):
                 continue
             # "from . import datasets" imports the module minilr.datasets.
             submodules = {f"{module}.{a.name}" for a in node.names} & MODULES.keys()
+            if module == "minilr" and {a.name for a in node.names} <= SET_FIRST:
+                continue
             found.update(submodules or {module})
     return {m for m in found if m in MODULES and m != name}
 
