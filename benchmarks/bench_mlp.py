@@ -10,7 +10,7 @@ Run ``python benchmarks/bench_mlp.py``.
 
 from common import interleaved, timed
 from minilr.datasets import load_digits_20x20, train_test_split
-from minilr.neural_net import MLPClassifier
+from minilr.mlp import MLPClassifier
 
 HIDDEN = (25,)
 BATCH_SIZE = 64
@@ -34,10 +34,10 @@ def run(repeats=5):
     X, y = load_digits_20x20()
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0,
                                                         stratify=y)
-    # scikit-learn penalises each batch by alpha / (2 |B|); ours by alpha / (2 m).
-    alpha = SKLEARN_ALPHA * X_train.shape[0] / BATCH_SIZE
-    ours = MLPClassifier(HIDDEN, solver="adam", learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE,
-                         max_epochs=EPOCHS, alpha=alpha, random_state=0)
+    # scikit-learn penalises each batch by alpha / (2 |B|); ours by lam / (2 m).
+    lam = SKLEARN_ALPHA * X_train.shape[0] / BATCH_SIZE
+    ours = MLPClassifier(HIDDEN, update="adam", learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE,
+                         max_iter=EPOCHS, lam=lam, random_state=0)
     reference = SkMLP(HIDDEN, solver="adam", learning_rate_init=LEARNING_RATE,
                       batch_size=BATCH_SIZE, max_iter=EPOCHS, alpha=SKLEARN_ALPHA, random_state=0)
     timed(lambda: ours.fit(X_train[:500], y_train[:500]))  # warm-up: imports, BLAS threads

@@ -19,7 +19,7 @@ from .functions import log_sigmoid, sigmoid, softmax
 from .gradcheck import check_gradient, numerical_gradient
 from .linear import LogisticRegression
 from .multiclass import OneVsAllClassifier
-from .neural_net import MLPClassifier
+from .mlp import MLPClassifier
 from .persistence import load
 
 __all__ = [

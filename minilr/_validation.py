@@ -1,4 +1,4 @@
-"""Input validation shared by the losses and the estimators.
+"""Input validation, in one place: what the estimators, losses, metrics, plots and the Dask path check.
 
 Every error says what was wrong and what to do about it; the wording of some
 messages follows scikit-learn's so that its estimator checks recognise them.
@@ -11,12 +11,28 @@ import numpy as np
 
 __all__ = [
     "DataConversionWarning",
+    "is_dask",
+    "aligned",
+    "check_2d",
+    "check_real",
+    "check_min_samples",
+    "check_same_length",
+    "as_1d_labels",
+    "check_finite",
+    "feature_names",
     "check_X",
     "check_y",
     "check_Xy",
     "check_binary_targets",
     "check_probabilities",
     "check_scalar",
+    "check_1d",
+    "check_paired",
+    "check_class_labels",
+    "check_targets",
+    "unique_labels",
+    "check_given_labels",
+    "check_y_prob",
 ]
 
 
@@ -28,8 +44,79 @@ def _is_sparse(a):
     return hasattr(a, "tocsr")
 
 
-def _is_dask(a):
+def is_dask(a):
+    """Whether ``a`` is a dask collection (found without importing dask)."""
     return type(a).__module__.split(".")[0] == "dask"
+
+
+def aligned(X):
+    """``X``, copied if its data is not aligned to its item size.
+
+    An array received over the network (by a Dask worker, say) may start at any
+    byte; numpy cannot hand it to BLAS then, and products are about 6x slower
+    than the copy that fixes it.
+    """
+    return X if X.flags.aligned else np.require(X, requirements="A")
+
+
+# ---------------------------------------------------------------- shape and type
+# These read only shape and dtype, so NumPy and dask arrays are checked alike.
+def check_2d(X, name="X"):
+    """ValueError unless ``X`` has two dimensions, saying how to reshape it."""
+    if X.ndim < 2:
+        raise ValueError(
+            f"Expected 2D array for {name}, got {X.ndim}D array instead: shape "
+            f"{X.shape}. Reshape your data either using array.reshape(-1, 1) if it "
+            "has a single feature or array.reshape(1, -1) if it contains a single sample."
+        )
+    if X.ndim > 2:
+        raise ValueError(
+            f"Expected 2D array for {name}, got {X.ndim}D array instead: shape {X.shape}. "
+            "Flatten each sample into one row, e.g. X.reshape(len(X), -1)."
+        )
+
+
+def check_real(A, what="numbers"):
+    """ValueError for complex values."""
+    if A.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported; pass real {what}.")
+
+
+def check_min_samples(X, ensure_min_samples, name="X"):
+    """ValueError if ``X`` has fewer rows than ``ensure_min_samples``."""
+    m = X.shape[0]
+    if m < ensure_min_samples:
+        what = f"{name} is empty" if m == 0 else f"pass at least {ensure_min_samples} rows"
+        raise ValueError(
+            f"Found array with {m} sample(s) (shape={X.shape}) while a minimum of "
+            f"{ensure_min_samples} is required: {what}."
+        )
+
+
+def check_same_length(X, y):
+    """ValueError unless ``X`` and ``y`` have one row per label."""
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y have different numbers of samples: X has {X.shape[0]} rows but y "
+            f"has {y.shape[0]} labels. Pass one label per row of X."
+        )
+
+
+def as_1d_labels(y, name="y", allow_2d=False, stacklevel=4):
+    """``y`` of shape (m,): a column (m, 1) is flattened with a DataConversionWarning."""
+    if y.ndim == 2 and y.shape[1] == 1 and not allow_2d:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change "
+            "the shape of y to (n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=stacklevel,
+        )
+        y = y.ravel()
+    if y.ndim != 1 and not (allow_2d and y.ndim == 2):
+        raise ValueError(
+            f"{name} should be a 1d array of labels, got an array of shape {y.shape}."
+        )
+    return y
 
 
 def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
@@ -61,7 +148,7 @@ def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
             f"Sparse input is not supported: {name} is a sparse matrix. "
             f"Convert it with {name}.toarray() first."
         )
-    if _is_dask(X):
+    if is_dask(X):
         return X
     try:
         X = np.asarray(X)
@@ -70,42 +157,22 @@ def check_X(X, *, name="X", ensure_min_samples=1, dtype=None):
             f"{name} could not be turned into an array (are the rows of different "
             f"lengths?): {exc}"
         ) from None
-    if np.iscomplexobj(X):
-        raise ValueError("Complex data not supported; pass real numbers.")
+    check_real(X)
     if X.dtype.kind in "USO":
         X = _to_float(X, name)
-    if X.ndim != 2:
-        if X.ndim < 2:
-            raise ValueError(
-                f"Expected 2D array for {name}, got {X.ndim}D array instead: shape "
-                f"{X.shape}. Reshape your data either using array.reshape(-1, 1) if it "
-                "has a single feature or array.reshape(1, -1) if it contains a single sample."
-            )
-        raise ValueError(
-            f"Expected 2D array for {name}, got {X.ndim}D array instead: shape {X.shape}. "
-            "Flatten each sample into one row, e.g. X.reshape(len(X), -1)."
-        )
+    check_2d(X, name)
     if dtype is not None:
         X = X.astype(dtype, copy=False)
     elif X.dtype != np.float32:
         X = X.astype(np.float64, copy=False)
-    if not X.flags.aligned:
-        # An array received over the network (by a Dask worker, say) may start at any
-        # byte; numpy cannot hand it to BLAS then, and products are about 6x slower.
-        X = np.require(X, requirements="A")
-    m, n = X.shape
-    if m < ensure_min_samples:
-        what = f"{name} is empty" if m == 0 else f"pass at least {ensure_min_samples} rows"
-        raise ValueError(
-            f"Found array with {m} sample(s) (shape={X.shape}) while a minimum of "
-            f"{ensure_min_samples} is required: {what}."
-        )
-    if n < 1:
+    X = aligned(X)
+    check_min_samples(X, ensure_min_samples, name)
+    if X.shape[1] < 1:
         raise ValueError(
             f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
             f"required: {name} has no columns."
         )
-    _check_finite(X, name)
+    check_finite(X, name)
     return X
 
 
@@ -125,7 +192,8 @@ def _to_float(X, name):
         ) from None
 
 
-def _check_finite(A, name):
+def check_finite(A, name):
+    """ValueError naming NaN or infinity in ``A``."""
     # sum() is one fast pass; only look closer when it is not finite.
     if np.isfinite(np.sum(A)):
         return
@@ -151,25 +219,13 @@ def check_y(y, *, name="y", allow_2d=False):
         )
     if _is_sparse(y):
         raise TypeError(f"Sparse input is not supported for {name}; use {name}.toarray().")
-    if _is_dask(y):
+    if is_dask(y):
         return y
     y = np.asarray(y)
-    if np.iscomplexobj(y):
-        raise ValueError("Complex data not supported; pass real labels.")
-    if y.ndim == 2 and y.shape[1] == 1 and not allow_2d:
-        warnings.warn(
-            "A column-vector y was passed when a 1d array was expected. Please change "
-            "the shape of y to (n_samples, ), for example using ravel().",
-            DataConversionWarning,
-            stacklevel=3,
-        )
-        y = y.ravel()
-    if y.ndim != 1 and not (allow_2d and y.ndim == 2):
-        raise ValueError(
-            f"{name} should be a 1d array of labels, got an array of shape {y.shape}."
-        )
+    check_real(y, "labels")
+    y = as_1d_labels(y, name, allow_2d)
     if y.dtype.kind in "fc" and y.size:
-        _check_finite(y, name)
+        check_finite(y, name)
     return y
 
 
@@ -177,11 +233,7 @@ def check_Xy(X, y, *, allow_2d_y=False, ensure_min_samples=1):
     """Validate ``X`` and ``y`` together: both well-formed and of the same length."""
     X = check_X(X, ensure_min_samples=ensure_min_samples)
     y = check_y(y, allow_2d=allow_2d_y)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"X and y have different numbers of samples: X has {X.shape[0]} rows but y "
-            f"has {y.shape[0]} labels. Pass one label per row of X."
-        )
+    check_same_length(X, y)
     return X, y
 
 
@@ -274,7 +326,7 @@ def feature_names(X):
     Only data frames have names; minilr never imports pandas to find out.
     """
     columns = getattr(X, "columns", None)
-    if columns is None or isinstance(X, np.ndarray) or _is_dask(X):
+    if columns is None or isinstance(X, np.ndarray) or is_dask(X):
         return None
     names = np.asarray(list(columns), dtype=object)
     kinds = {type(v) for v in names}
@@ -285,3 +337,90 @@ def feature_names(X):
             "X.columns = X.columns.astype(str), or pass a plain array."
         )
     return names if names.size and kinds == {str} else None
+
+
+# ---------------------------------------------------------------- labels and scores of the metrics
+def check_1d(y, name):
+    """Return ``y`` as a non-empty 1-D array; a column of shape (m, 1) is flattened."""
+    if y is None:
+        raise ValueError(f"{name} is None; pass an array of shape (n_samples,).")
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D, of shape (n_samples,), got an array of shape {y.shape}."
+        )
+    if y.size == 0:
+        raise ValueError(f"{name} is empty; the metric needs at least one sample.")
+    return y
+
+
+def check_paired(a, b, name_a, name_b):
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"{name_a} and {name_b} have different lengths: {a.shape[0]} vs {b.shape[0]}. "
+            "Pass one prediction per true label."
+        )
+
+
+def check_class_labels(y, name):
+    """Reject labels that cannot be class labels: complex, NaN, or non-integer floats."""
+    if np.iscomplexobj(y):
+        raise ValueError(f"{name} contains complex numbers; class labels must be real.")
+    if y.dtype.kind == "f":
+        if np.isnan(y).any():
+            raise ValueError(f"{name} contains NaN; every sample needs a class label.")
+        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+            example = y[~np.isfinite(y) | (y != np.round(y))][0]
+            raise ValueError(
+                f"{name} contains non-integer numbers such as {example!r}; these look like "
+                "probabilities or scores, not class labels. Threshold them first, e.g. "
+                "y_pred = (p >= 0.5).astype(int)."
+            )
+    return y
+
+
+def check_targets(y_true, y_pred):
+    """Validate a pair of label vectors; return them and their sorted union of labels."""
+    y_true = check_class_labels(check_1d(y_true, "y_true"), "y_true")
+    y_pred = check_class_labels(check_1d(y_pred, "y_pred"), "y_pred")
+    check_paired(y_true, y_pred, "y_true", "y_pred")
+    present = unique_labels(y_true, y_pred)
+    return y_true, y_pred, present
+
+
+def unique_labels(*ys):
+    is_text = [y.dtype.kind in "USO" for y in ys]
+    if any(is_text) and not all(is_text):
+        raise ValueError(
+            "y_true and y_pred mix text and numeric labels; encode both the same way."
+        )
+    try:
+        return np.unique(np.concatenate(ys))
+    except TypeError:
+        raise ValueError(
+            "The labels mix strings and numbers (or other types that cannot be sorted); "
+            "use one type for every label."
+        ) from None
+
+
+def check_given_labels(labels):
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(f"labels must be a non-empty 1-D list of classes, got {labels!r}.")
+    if np.unique(labels).size != labels.size:
+        raise ValueError(f"labels contains duplicates: {labels.tolist()}. List each class once.")
+    return labels
+
+
+def check_y_prob(y_prob):
+    """Return ``y_prob`` as a float array of probabilities, with an actionable error if not."""
+    y_prob = np.asarray(y_prob)
+    if y_prob.ndim not in (1, 2):
+        raise ValueError(
+            f"y_prob must have shape (m,) or (m, K), got an array of shape {y_prob.shape}."
+        )
+    if y_prob.size == 0:
+        raise ValueError("y_prob is empty; the metric needs at least one sample.")
+    return check_probabilities(y_prob, name="y_prob")

@@ -1,7 +1,12 @@
-"""A small base for minilr's estimators: parameters, fitted checks, input checks.
+"""The estimators' base: parameters and their shared vocabulary, fitted checks, input checks.
 
 It follows scikit-learn's conventions (so ``clone``, ``Pipeline`` and
-``GridSearchCV`` work) without importing scikit-learn.
+``GridSearchCV`` work) without importing scikit-learn. Every estimator speaks
+one vocabulary: ``lam`` (the penalty), ``max_iter`` (epochs for gradient
+descent, SGD and the network; iterations for scipy's solvers), ``solver`` and,
+for mini-batch training, ``update`` ("sgd", "momentum", "adam") with its
+``momentum``. An old name (``alpha``, ``max_epochs``, the network's ``solver``)
+raises a ``TypeError`` that names the new one.
 """
 
 import inspect
@@ -9,16 +14,72 @@ import warnings
 
 import numpy as np
 
-from ._validation import _is_dask, check_X, check_y, feature_names
+from ._validation import check_scalar, check_X, check_y, feature_names, is_dask
 from .exceptions import FeatureScaleWarning, TrainingInterrupted, not_fitted_error
+from .optim import UPDATE_RULES
+from .persistence import save
 
-__all__ = ["BaseEstimator", "ClassifierMixin", "feature_scale_problem", "SCALE_LIMIT"]
+__all__ = ["BaseEstimator", "ClassifierMixin", "check_update", "feature_scale_problem",
+           "SCALE_LIMIT", "RENAMED"]
 
 SCALE_LIMIT = 1e4
 
+#: Parameter names of earlier minilr versions, and what to write instead.
+RENAMED = {
+    "alpha": "lam (the same L2 strength: alpha=0.1 becomes lam=0.1)",
+    "max_epochs": "max_iter (epochs for gradient descent, SGD and the network)",
+    "C": "lam (minilr's penalty; scikit-learn's C is 1 / lam)",
+}
+
+
+def _renamed_error(cls, name, table):
+    return TypeError(
+        f"{cls.__name__} has no parameter {name!r}: it is now {table[name]}."
+    )
+
+
+def check_update(update, momentum, applies=True, solver=None):
+    """Check the update rule and its momentum; a ValueError says which parameter to change.
+
+    Parameters
+    ----------
+    update : {"sgd", "momentum", "adam"}
+    momentum : float or None
+        Used only by ``update="momentum"`` (None there means 0.9).
+    applies : bool, default=True
+        False for a solver without update rules: ``update`` must then be left at "sgd".
+    solver : str, optional
+        The solver, for the message.
+    """
+    check_scalar(update, "update", allowed=set(UPDATE_RULES))
+    if not applies and update != "sgd":
+        raise ValueError(f"update={update!r} is the update rule of solver='sgd', but solver is "
+                         f"{solver!r}. Set solver='sgd', or leave update out.")
+    if momentum is not None:
+        check_scalar(momentum, "momentum", low=0.0, high=1.0)
+        if update != "momentum":
+            raise ValueError(
+                f"momentum={momentum!r} is used only by update='momentum', but update is "
+                f"{update!r}. Pass update='momentum' with it, or leave momentum out."
+            )
+
 
 class BaseEstimator:
-    """Parameters from the ``__init__`` signature; ``__init__`` only stores them."""
+    """Parameters from the ``__init__`` signature; ``__init__`` only stores them.
+
+    A subclass lists the names it no longer takes in ``_renamed`` (by default
+    :data:`RENAMED`); passing one raises a ``TypeError`` naming the new one.
+    """
+
+    _renamed = RENAMED
+
+    def __new__(cls, *args, **params):
+        # Checked here, before __init__, so that the old name gets a helpful message
+        # rather than Python's "unexpected keyword argument".
+        for name in params:
+            if name in cls._renamed:
+                raise _renamed_error(cls, name, cls._renamed)
+        return super().__new__(cls)
 
     @classmethod
     def _get_param_names(cls):
@@ -46,8 +107,9 @@ class BaseEstimator:
         for key, value in params.items():
             name, _, sub = key.partition("__")
             if name not in valid:
+                renamed = f" It is now {self._renamed[name]}." if name in self._renamed else ""
                 raise ValueError(
-                    f"Invalid parameter {name!r} for {type(self).__name__}. "
+                    f"Invalid parameter {name!r} for {type(self).__name__}.{renamed} "
                     f"Valid parameters are: {valid}."
                 )
             if sub:
@@ -116,13 +178,11 @@ class BaseEstimator:
         Read it back with :func:`minilr.load`; see :mod:`minilr.persistence`
         for the format. Nothing in the file is pickled.
         """
-        from .persistence import save  # persistence imports every estimator class
-
         save(self, path)
 
     def _warn_if_badly_scaled(self, X, step_size):
         """One :class:`FeatureScaleWarning` if ``X`` breaks :func:`feature_scale_problem`."""
-        if _is_dask(X):  # the check would compute the whole array
+        if is_dask(X):  # the check would compute the whole array
             return
         problem = feature_scale_problem(X, step_size)
         if problem:

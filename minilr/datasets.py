@@ -16,6 +16,7 @@ import numpy as np
 
 from ._validation import check_scalar
 from .functions import sigmoid
+from .preprocessing import train_test_split
 
 __all__ = [
     "as_dask",
@@ -309,67 +310,6 @@ def as_dask(path_or_array, chunk_rows):
     >>> X = as_dask("X.npy", chunk_rows=250_000)  # doctest: +SKIP
     >>> LogisticRegression(solver="sgd").fit(X, as_dask("y.npy", 250_000))  # doctest: +SKIP
     """
-    from ._dask import as_dask as _as_dask  # dask is imported only here
+    from .lazy_files import as_dask as _as_dask  # dask is imported only here
 
     return _as_dask(path_or_array, chunk_rows)
-
-
-def train_test_split(X, y, test_size=0.25, random_state=None, stratify=None):
-    """Split arrays into a random train and test part.
-
-    Parameters
-    ----------
-    X : ndarray of shape (m, ...)
-    y : ndarray of shape (m, ...)
-    test_size : float in (0, 1) or int, default=0.25
-        Fraction (or number) of samples in the test part.
-    random_state : int, Generator or None
-    stratify : ndarray of shape (m,), optional
-        Labels whose proportions both parts should keep (usually ``y``).
-
-    Returns
-    -------
-    X_train, X_test, y_train, y_test
-    """
-    X, y = np.asarray(X), np.asarray(y)
-    m = X.shape[0]
-    if y.shape[0] != m:
-        raise ValueError(f"X has {m} rows but y has {y.shape[0]}; they must match.")
-    if isinstance(test_size, float):
-        check_scalar(test_size, "test_size", low=0.0, high=1.0, low_inclusive=False)
-        if test_size >= 1.0:
-            raise ValueError(f"test_size must be below 1.0, got {test_size}.")
-        n_test = int(np.ceil(test_size * m))
-    else:
-        n_test = check_scalar(test_size, "test_size", kind=(int, np.integer), low=1, high=m - 1)
-    if n_test < 1 or n_test >= m:
-        raise ValueError(f"test_size={test_size} leaves an empty train or test part for {m} samples.")
-    rng = np.random.default_rng(random_state)
-    if stratify is None:
-        perm = rng.permutation(m)
-        test, train = perm[:n_test], perm[n_test:]
-    else:
-        stratify = np.asarray(stratify)
-        if stratify.shape != (m,):
-            raise ValueError(
-                f"stratify must hold one label per sample, shape ({m},), got {stratify.shape}."
-            )
-        test, train = _stratified_indices(stratify, n_test, rng)
-    return X[train], X[test], y[train], y[test]
-
-
-def _stratified_indices(labels, n_test, rng):
-    """Pick test indices class by class, in proportion to each class's size."""
-    m = labels.shape[0]
-    classes, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
-    if counts.min() < 2:
-        raise ValueError("stratify needs at least 2 samples of every class.")
-    # Largest-remainder rounding keeps the total at exactly n_test.
-    quota = counts * n_test / m
-    take = np.floor(quota).astype(int)
-    for k in np.argsort(quota - take)[::-1][: n_test - take.sum()]:
-        take[k] += 1
-    test = np.concatenate([rng.permutation(np.flatnonzero(inverse == k))[: take[k]] for k in range(classes.size)])
-    mask = np.ones(m, dtype=bool)
-    mask[test] = False
-    return rng.permutation(test), rng.permutation(np.flatnonzero(mask))

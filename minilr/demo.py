@@ -49,7 +49,7 @@ def run_demo(out="minilr-demo", progress=True):
 
     matplotlib.use("Agg")  # the demo writes files; it never opens a window
     from . import plotting
-    from .neural_net import MLPClassifier
+    from .mlp import MLPClassifier
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,7 +80,7 @@ def run_demo(out="minilr-demo", progress=True):
         LogisticRegression(lam=1.0, multi_class="multinomial", verbose=verbose), Dtr, dtr, Dte, dte))
     rows.append(_fit_and_score(
         "MLP 400-25-10 (digits)", "adam",
-        MLPClassifier((25,), solver="adam", learning_rate=0.01, batch_size=64, max_epochs=50,
+        MLPClassifier((25,), update="adam", learning_rate=0.01, batch_size=64, max_iter=50,
                       random_state=0, verbose=verbose),
         Dtr, dtr, Dte, dte))
 

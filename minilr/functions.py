@@ -1,13 +1,26 @@
-r"""Elementwise and row-wise functions: the sigmoid and its relatives.
+r"""The numerical kernels, each written once: the sigmoid, log-sum-exp, softmax and one-hot.
 
 Every function here is numerically stable for every finite input (no overflow
 at :math:`z = \pm 10^{300}`), keeps the floating dtype of its input
-(float32 stays float32) and accepts scalars as well as arrays.
+(float32 stays float32) and accepts scalars as well as arrays. The paired
+kernels :func:`softplus_and_sigmoid` and :func:`logsumexp_and_softmax` give a
+log-partition and its derivative from one ``exp``: they are what the losses and
+the network's output layer call.
 """
 
 import numpy as np
 
-__all__ = ["sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax", "logsumexp"]
+__all__ = [
+    "sigmoid",
+    "log_sigmoid",
+    "softplus",
+    "softplus_and_sigmoid",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "logsumexp_and_softmax",
+    "one_hot",
+]
 
 
 def _as_float_array(z):
@@ -49,9 +62,7 @@ def sigmoid(z):
     dtype('float32')
     """
     z = _as_float_array(z)
-    # exp(-|z|) may underflow to 0, which is the correct limit, not an error.
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
+    e = _exp_minus_abs(z)
     h = np.where(z >= 0, 1.0, e) / (1.0 + e)
     return h.astype(z.dtype, copy=False)[()]
 
@@ -83,9 +94,7 @@ def log_sigmoid(z):
     array([-1.3133, -0.6931, -0.3133])
     """
     z = _as_float_array(z)
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-    return (np.minimum(z, 0) - np.log1p(e))[()]
+    return (np.minimum(z, 0) - np.log1p(_exp_minus_abs(z)))[()]
 
 
 def softplus(z):
@@ -106,9 +115,38 @@ def softplus(z):
     array([0.3133, 0.6931, 1.3133])
     """
     z = _as_float_array(z)
+    return (np.maximum(z, 0) + np.log1p(_exp_minus_abs(z)))[()]
+
+
+def _exp_minus_abs(z):
+    """:math:`e^{-|z|} \\le 1`: never overflows; its underflow to 0 is the right limit."""
     with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-    return (np.maximum(z, 0) + np.log1p(e))[()]
+        return np.exp(-np.abs(z))
+
+
+def softplus_and_sigmoid(z):
+    r"""Softplus and sigmoid of ``z`` from one ``exp``: the binary log-partition and its derivative.
+
+    Parameters
+    ----------
+    z : ndarray of any shape
+        Logits (floating; not converted).
+
+    Returns
+    -------
+    A : ndarray of the shape of ``z``
+        :math:`\log(1 + e^z)`.
+    h : ndarray of the shape of ``z``
+        :math:`\sigma(z) = A'(z)`.
+
+    Notes
+    -----
+    .. math::
+        A(z) = \max(z, 0) + \log(1 + e^{-|z|}), \qquad
+        \sigma(z) = \frac{[z \ge 0] + [z < 0]\, e^{-|z|}}{1 + e^{-|z|}}
+    """
+    e = _exp_minus_abs(z)
+    return np.maximum(z, 0) + np.log1p(e), np.where(z >= 0, 1, e) / (1 + e)
 
 
 def logsumexp(Z, axis=-1, keepdims=False):
@@ -136,13 +174,38 @@ def logsumexp(Z, axis=-1, keepdims=False):
     >>> np.round(logsumexp(Z) - Z.max(axis=1), 4)  # log 2 above each row's maximum
     array([0.6931, 0.6931])
     """
-    Z = _as_float_array(Z)
+    c, E = _shifted_exp(_as_float_array(Z), axis)
+    lse = c + np.log(np.sum(E, axis=axis, keepdims=True))
+    return lse if keepdims else np.squeeze(lse, axis=axis)
+
+
+def _shifted_exp(Z, axis):
+    """The maximum ``c`` along ``axis`` and :math:`e^{Z - c} \\le 1`."""
     c = np.max(Z, axis=axis, keepdims=True)
     # Z - c may overflow to -inf for absurd spreads, whose exp is the right 0.
     with np.errstate(under="ignore", over="ignore"):
-        s = np.sum(np.exp(Z - c), axis=axis, keepdims=True)
-    lse = c + np.log(s)
-    return lse if keepdims else np.squeeze(lse, axis=axis)
+        return c, np.exp(Z - c)
+
+
+def logsumexp_and_softmax(Z):
+    r"""Row-wise log-sum-exp and softmax from one ``exp``: the softmax log-partition and its gradient.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (m, K)
+        Logits (floating; not converted).
+
+    Returns
+    -------
+    A : ndarray of shape (m, 1)
+        :math:`\operatorname{lse}(Z_i)`.
+    P : ndarray of shape (m, K)
+        :math:`\operatorname{softmax}(Z_i) = \nabla A(Z_i)`.
+    """
+    c, E = _shifted_exp(Z, 1)
+    s = E.sum(axis=1, keepdims=True)
+    E /= s
+    return c + np.log(s), E
 
 
 def log_softmax(Z, axis=-1):
@@ -198,7 +261,25 @@ def softmax(Z, axis=-1):
     >>> P.sum(axis=1)
     array([1., 1.])
     """
-    Z = _as_float_array(Z)
-    with np.errstate(under="ignore", over="ignore"):  # see logsumexp
-        E = np.exp(Z - np.max(Z, axis=axis, keepdims=True))
+    _, E = _shifted_exp(_as_float_array(Z), axis)
     return E / np.sum(E, axis=axis, keepdims=True)
+
+
+def one_hot(k, K, dtype=np.float64):
+    """Indicator rows: ``Y[i, k[i]] = 1`` and every other entry 0.
+
+    Parameters
+    ----------
+    k : ndarray of shape (m,), int
+        Class indices in ``range(K)``.
+    K : int
+        Number of classes.
+    dtype : numpy dtype, default=float64
+
+    Returns
+    -------
+    Y : ndarray of shape (m, K)
+    """
+    Y = np.zeros((k.shape[0], K), dtype=dtype)
+    Y[np.arange(k.shape[0]), k] = 1
+    return Y

@@ -1,9 +1,10 @@
 r"""Logistic regression: the estimator students fit in every lesson.
 
-The cost is :func:`minilr.losses.cost_and_gradient` (or its softmax twin),
-the training loop is one of :mod:`minilr.optim`; this module only connects
-them: it encodes the labels, packs ``(w, b)`` into the flat vector an
-optimiser works on, and unpacks the result into ``coef_`` and ``intercept_``.
+The cost is a :class:`minilr.objective.LinearObjective` (binary or softmax
+cross-entropy from :mod:`minilr.pointwise`), the training loop one of
+:mod:`minilr.optim`; this module only connects them: it checks the parameters,
+encodes the labels, and unpacks the optimiser's result into ``coef_`` and
+``intercept_``.
 """
 
 import numbers
@@ -11,65 +12,23 @@ import warnings
 
 import numpy as np
 
-from ._validation import _is_dask, check_scalar, check_Xy
-from .base import BaseEstimator, ClassifierMixin
+from ._validation import check_scalar, check_Xy, is_dask
+from .base import BaseEstimator, ClassifierMixin, check_update
 from .exceptions import ConvergenceWarning
 from .functions import log_sigmoid, sigmoid, softmax
-from .losses import (
-    _logistic_pass,
-    cost_and_gradient,
-    hessian_vector_product,
-    softmax_cost_and_gradient,
-    softmax_hessian_vector_product,
-)
+from .objective import LinearObjective
 from .optim import SCIPY_METHODS, gradient_descent, minibatch_sgd, minimize
+from .persistence import register
+from .pointwise import BINARY, SOFTMAX
+from .preprocessing import encode_labels, label_targets
 
-__all__ = ["LogisticRegression", "encode_labels"]
+__all__ = ["LogisticRegression", "SOLVERS"]
 
 SOLVERS = ("gd", "sgd") + tuple(SCIPY_METHODS)
 BFGS_MAX_PARAMS = 5000  # "bfgs" keeps a dense (p, p) matrix: 200 MB at this size
 
 
-def encode_labels(y, estimator_name="The estimator"):
-    """Return ``classes_`` and ``y`` as indices into it, rejecting non-class targets.
-
-    Parameters
-    ----------
-    y : ndarray of shape (m,)
-        Labels of any type (numbers, strings).
-
-    Returns
-    -------
-    classes : ndarray of shape (K,)
-        The sorted distinct labels.
-    y_idx : ndarray of shape (m,), int
-        ``classes[y_idx] == y``.
-    """
-    if y.dtype.kind == "f" and np.any(y != np.round(y)):
-        raise ValueError(
-            "Unknown label type: continuous. y holds real numbers, but a classifier needs "
-            "class labels; use a regression model, or turn y into classes, e.g. y > 0.5."
-        )
-    if y.dtype.kind == "O" and any(isinstance(v, float) and v != round(v) for v in y[:1000]):
-        raise ValueError("Unknown label type: continuous. y must hold class labels.")
-    try:
-        classes = np.unique(y)
-        # searchsorted on the few classes allocates only y_idx, where unique's
-        # return_inverse holds several m-sized arrays at once.
-        y_idx = np.searchsorted(classes, y)
-    except TypeError:
-        raise ValueError(
-            "Unknown label type: y mixes labels that cannot be sorted (e.g. numbers and "
-            "strings). Use labels of one type."
-        ) from None
-    if classes.size < 2:
-        raise ValueError(
-            f"{estimator_name} needs samples of at least 2 classes in y, but y contains only "
-            f"one class: {classes[0] if classes.size else 'none'}."
-        )
-    return classes, y_idx.reshape(-1)
-
-
+@register
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     r"""Regularized logistic regression, trained by gradient descent, SGD or scipy.
 
@@ -90,8 +49,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Epochs ("gd", "sgd") or iterations (scipy solvers) at most.
     batch_size : int, default=32
         Mini-batch size for "sgd".
-    momentum : float, default=0.0
-        Momentum for "sgd" (0 is plain SGD).
+    update : {"sgd", "momentum", "adam"}, default="sgd"
+        Update rule of "sgd" (:func:`minilr.optim.minibatch_sgd`): plain steps,
+        momentum or Adam. Only for ``solver="sgd"``.
+    momentum : float or None, default=None
+        Momentum of ``update="momentum"``; None means 0.9. Only for that rule.
     blocks_per_step : int or None, default=None
         Only for "sgd" on a dask array (ignored otherwise). None walks the row
         blocks one at a time in a shuffled order, in mini-batches of
@@ -136,6 +98,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         last completed epoch and warns
         :class:`~minilr.exceptions.TrainingInterrupted` (an interrupt before
         the first epoch ends leaves the estimator as it was and propagates).
+    interrupted_ : bool
+        True if that ``KeyboardInterrupt`` stopped the last ``fit``.
 
     Notes
     -----
@@ -152,7 +116,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, lam=1.0, solver="lbfgs", multi_class="ova", learning_rate=0.1,
-                 max_iter=1000, batch_size=32, momentum=0.0, blocks_per_step=None, tol=1e-4,
+                 max_iter=1000, batch_size=32, update="sgd", momentum=None,
+                 blocks_per_step=None, tol=1e-4,
                  fit_intercept=True, threshold=0.5, random_state=None, verbose=0,
                  warm_start=False):
         self.lam = lam
@@ -161,6 +126,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.update = update
         self.momentum = momentum
         self.blocks_per_step = blocks_per_step
         self.tol = tol
@@ -173,12 +139,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
     def _check_params(self):
         check_scalar(self.lam, "lam", low=0.0)
+        if self.solver in ("momentum", "adam"):
+            raise ValueError(f"solver must be one of {sorted(SOLVERS)}, got {self.solver!r}: "
+                             f"{self.solver!r} is an update rule of mini-batch SGD. Use "
+                             f"solver='sgd', update={self.solver!r}.")
         check_scalar(self.solver, "solver", allowed=set(SOLVERS))
         check_scalar(self.multi_class, "multi_class", allowed={"ova", "multinomial"})
         check_scalar(self.learning_rate, "learning_rate", low=0.0, low_inclusive=False)
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.batch_size, "batch_size", kind=numbers.Integral, low=1)
-        check_scalar(self.momentum, "momentum", low=0.0, high=1.0)
+        check_update(self.update, self.momentum, applies=self.solver == "sgd",
+                     solver=self.solver)
         if self.blocks_per_step is not None:
             check_scalar(self.blocks_per_step, "blocks_per_step", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
@@ -197,31 +168,31 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """
         self._check_params()
         self._set_feature_names(X)
-        if _is_dask(X) or _is_dask(y):
+        if is_dask(X) or is_dask(y):
             from ._dask import prepare_fit  # dask is imported only for dask input
 
-            X, classes, problem = prepare_fit(self, X, y)  # the same losses, block by block
+            X, classes, problem = prepare_fit(self, X, y, self._loss)  # block by block
+            objective = problem.objective
         else:
             # A classifier needs one sample per class, so at least 2.
             X, y = check_Xy(X, y, ensure_min_samples=2)
             self._warn_if_badly_scaled(X, step_size=self.solver in ("gd", "sgd"))
             classes, y_idx = encode_labels(y, type(self).__name__)
-            K = classes.size
-            softmax_loss = K > 2 and self.multi_class == "multinomial"
-            if K == 2:
-                Y = y_idx.astype(X.dtype)
-            else:
-                Y = np.zeros((X.shape[0], K), dtype=X.dtype)
-                Y[np.arange(X.shape[0]), y_idx] = 1
-            del y_idx  # not needed while training: keep memory small next to X
-            problem = _Problem(X, Y, self.lam, self.fit_intercept, softmax_loss)
-        self._check_solver_size(problem)
-        x0, history = self._start(problem, classes, X.shape[1])
+            loss = self._loss(classes.size)
+            # Only the prepared targets are kept while training: memory stays small next to X.
+            Y = label_targets(y_idx, classes.size, X.dtype)
+            del y_idx
+            T = loss.prepare(Y)
+            del Y
+            objective = problem = LinearObjective(X, T, self.lam, loss, self.fit_intercept)
+        self._check_solver_size(objective)
+        x0, history = self._start(objective, classes, X.shape[1])
         result = self._optimise(problem, x0)
         if result.interrupted and result.n_iter == 0:
             raise KeyboardInterrupt  # no epoch finished: nothing to keep, the model stays as it was
-        w, b = problem.unpack(result.x.astype(X.dtype, copy=False))
-        separable = self._separable(problem, w, b)
+        w, b = objective.unpack(result.x.astype(X.dtype, copy=False))
+        # lam = 0 and every training sample strictly right: the cost has no minimum.
+        separable = self.lam == 0 and not is_dask(X) and objective.separable(result.x)
         # Fitted attributes are set only now: a fit that raises (say, DivergenceError)
         # leaves no half-fitted estimator behind.
         self.classes_ = classes
@@ -232,12 +203,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.history_ = np.concatenate([history, result.history])
         self.n_iter_ = self.history_.size
         self.converged_ = result.converged and not separable
-        self._interrupted = result.interrupted  # read by OneVsAllClassifier
+        self.interrupted_ = result.interrupted  # read by OneVsAllClassifier
         self._warn_after_fit(problem, result, separable)
         return self
 
-    def _check_solver_size(self, problem):
-        p = problem.n_w + problem.n_b
+    def _check_solver_size(self, objective):
+        p = objective.n_w + objective.n_b
         if self.solver == "bfgs" and p > BFGS_MAX_PARAMS:
             raise ValueError(
                 f"solver='bfgs' keeps a dense ({p}, {p}) matrix, {8e-9 * p * p:.3g} GB for "
@@ -245,36 +216,23 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 "solver='lbfgs', its limited-memory version, for this many features."
             )
 
-    def _start(self, problem, classes, n_features):
-        """The flat ``[w, b]`` to start from (None: zeros) and the history to append to."""
+    def _start(self, objective, classes, n_features):
+        """The flat ``[w, b]`` to start from and the history to append to."""
         if not (self.warm_start and hasattr(self, "coef_")):
-            return None, np.empty(0)
+            return objective.zeros(), np.empty(0)
         if (n_features != self.n_features_in_ or not np.array_equal(classes, self.classes_)
-                or self.coef_.size != problem.n_w):
+                or self.coef_.size != objective.n_w):
             raise ValueError(
                 f"warm_start=True continues the fit on {self.n_features_in_} features and the "
                 f"classes {self.classes_.tolist()}, but X has {n_features} features and y the "
                 f"classes {classes.tolist()}. Set warm_start=False to start afresh."
             )
-        x0 = problem.zeros()
-        x0[: problem.n_w] = self.coef_.T.reshape(-1)  # coef_ is w transposed
-        x0[problem.n_w:] = self.intercept_[: problem.n_b]
-        return x0, self.history_
+        # coef_ is w transposed; without an intercept pack leaves b out.
+        return objective.pack(self.coef_.T, self.intercept_[: objective.n_b]), self.history_
 
-    def _separable(self, problem, w, b):
-        """Whether ``lam = 0`` and ``(w, b)`` classifies every training sample strictly right.
-
-        The cost then has no minimum: scaling ``(w, b)`` up lowers it for ever.
-        For one-vs-all, one such class is enough.
-        """
-        if self.lam != 0 or _is_dask(problem.X):
-            return False
-        Z, Y = problem.X @ w + b, problem.Y
-        if problem.loss is softmax_cost_and_gradient:
-            true = np.sum(Z * Y, axis=1)
-            return bool(np.all(true > np.max(np.where(Y > 0, -np.inf, Z), axis=1)))
-        margins = np.where(Y > 0, Z, -Z)
-        return bool(np.any(np.all(margins > 0, axis=0)))
+    def _loss(self, K):
+        """The pointwise loss for K classes: softmax for a multinomial fit, else binary."""
+        return SOFTMAX if K > 2 and self.multi_class == "multinomial" else BINARY
 
     def _warn_after_fit(self, problem, result, separable):
         """One ConvergenceWarning (separable data, or the optimiser's), and the interrupt's."""
@@ -294,17 +252,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             self._warn_interrupted(self.n_iter_, "epoch" if self.solver in ("gd", "sgd")
                                    else "iteration")
 
-    def _optimise(self, problem, x0=None):
+    def _optimise(self, problem, x0):
         # warn=False: fit issues the ConvergenceWarning itself, once (see _warn_after_fit).
         common = dict(max_iter=self.max_iter, tol=self.tol, verbose=self.verbose, warn=False)
-        x0 = problem.zeros() if x0 is None else x0
         if self.solver == "gd":
             return gradient_descent(problem.fun, x0, learning_rate=self.learning_rate, **common)
         if self.solver == "sgd":
             return minibatch_sgd(
                 problem.batch_fun, x0, problem.m, learning_rate=self.learning_rate,
-                batch_size=self.batch_size, update="momentum" if self.momentum > 0 else "sgd",
-                momentum=self.momentum, random_state=self.random_state,
+                batch_size=self.batch_size, update=self.update,
+                momentum=0.9 if self.momentum is None else self.momentum,
+                random_state=self.random_state,
                 batches=getattr(problem, "batches", None), **common,  # dask: the block walk
             )
         return minimize(problem.fun, x0, method=self.solver, hessp=problem.hessp, **common)
@@ -317,7 +275,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         dask array, computed block by block when asked (the same for the other
         predict methods).
         """
-        if _is_dask(X):
+        if is_dask(X):
             return _predict_blocks(self, "decision_function", X)
         X = self._check_X_predict(X)
         Z = X @ self.coef_.T + self.intercept_
@@ -329,7 +287,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Two classes: :math:`[1 - \\sigma(z), \\sigma(z)]`. One-vs-all: the K
         sigmoids normalised per row. Multinomial: the softmax.
         """
-        if _is_dask(X):
+        if is_dask(X):
             return _predict_blocks(self, "predict_proba", X)
         Z = self.decision_function(X)
         if Z.ndim == 1:
@@ -346,7 +304,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Two classes: ``classes_[1]`` where its probability is at least
         ``threshold``. More: the class with the largest score.
         """
-        if _is_dask(X):
+        if is_dask(X):
             return _predict_blocks(self, "predict", X)
         Z = self.decision_function(X)
         if Z.ndim == 1:
@@ -359,67 +317,3 @@ def _predict_blocks(estimator, method, X):
     from ._dask import predict_blocks  # dask is imported only for dask input
 
     return predict_blocks(estimator, method, X)
-
-
-class _Problem:
-    """The cost of one fit as a function of a flat vector ``x = [w.ravel(), b]``."""
-
-    def __init__(self, X, Y, lam, fit_intercept, softmax_loss):
-        self.X, self.Y, self.lam = X, Y, lam
-        self.m, n = X.shape
-        self.w_shape = (n,) if Y.ndim == 1 else (n, Y.shape[1])
-        self.n_w = int(np.prod(self.w_shape))
-        self.n_b = (1 if Y.ndim == 1 else Y.shape[1]) if fit_intercept else 0
-        self.loss = softmax_cost_and_gradient if softmax_loss else cost_and_gradient
-        self._hvp = softmax_hessian_vector_product if softmax_loss else hessian_vector_product
-        # One reusable gradient buffer: packing [grad_w, grad_b] without np.concatenate.
-        self._g = np.empty(self.n_w + self.n_b, dtype=X.dtype)
-        # The binary loss takes the labels as signs s = 1 - 2y, made once per fit.
-        self.S = None if softmax_loss else 1 - 2 * Y
-
-    def zeros(self):
-        return np.zeros(self.n_w + self.n_b, dtype=self.X.dtype)
-
-    def unpack(self, x):
-        """Views ``w`` (shape ``w_shape``) and ``b`` into the flat ``x``."""
-        x = x.astype(self.X.dtype, copy=False)  # scipy hands float64: compute in X's dtype
-        w = x[: self.n_w].reshape(self.w_shape)
-        if not self.n_b:
-            return w, 0.0
-        b = x[self.n_w:] if len(self.w_shape) == 2 else x[self.n_w]
-        return w, b
-
-    def _pack(self, g_w, g_b):
-        g = self._g
-        g[: self.n_w] = g_w.reshape(-1)
-        if self.n_b:
-            g[self.n_w:] = g_b
-        return g
-
-    def fun(self, x):
-        """Cost and flat gradient; the gradient buffer is reused by the next call."""
-        w, b = self.unpack(x)
-        if self.S is None:
-            J, g_w, g_b = self.loss(w, b, self.X, self.Y, self.lam)
-        else:
-            J, g_w, g_b = _logistic_pass(w, b, self.X, self.S, self.lam)
-        return float(J), self._pack(g_w, g_b)
-
-    def batch_fun(self, x, idx):
-        # lam scaled by |B|/m: the batch cost is its mean loss + lam/(2m)|w|^2,
-        # so the batch gradient is an unbiased estimate of the full one.
-        w, b = self.unpack(x)
-        lam = self.lam * len(idx) / self.m
-        # np.take gathers the batch's rows about 3x faster than fancy indexing X[idx].
-        X_B = np.take(self.X, idx, axis=0)
-        if self.S is None:
-            J, g_w, g_b = self.loss(w, b, X_B, np.take(self.Y, idx, axis=0), lam)
-        else:
-            J, g_w, g_b = _logistic_pass(w, b, X_B, np.take(self.S, idx, axis=0), lam)
-        return float(J), self._pack(g_w, g_b)
-
-    def hessp(self, x, p):
-        w, b = self.unpack(x)
-        v_w, v_b = self.unpack(p)
-        h_w, h_b = self._hvp(w, b, self.X, v_w, v_b, self.lam)
-        return self._pack(h_w, h_b).copy()

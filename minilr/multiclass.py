@@ -35,13 +35,15 @@ import numpy as np
 from ._validation import check_scalar, check_Xy
 from .base import BaseEstimator, ClassifierMixin
 from .exceptions import ConvergenceWarning
-from .linear import encode_labels
+from .persistence import register
+from .preprocessing import encode_labels
 
 __all__ = ["OneVsAllClassifier"]
 
 SCORES = ("decision_function", "predict_proba")
 
 
+@register
 class OneVsAllClassifier(ClassifierMixin, BaseEstimator):
     r"""One binary classifier per class; predict the class whose classifier scores highest.
 
@@ -260,7 +262,7 @@ def _fit_binary(estimator, X, y_idx, k):
         if record:
             warnings.simplefilter("always")  # the caller's own filters apply when re-issued
         fitted = _clone(estimator).fit(X, (y_idx == k).astype(np.int64))
-    if getattr(fitted, "_interrupted", False):
+    if getattr(fitted, "interrupted_", False):
         raise KeyboardInterrupt
     return fitted, [(w.category, str(w.message)) for w in caught or ()]
 

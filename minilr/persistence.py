@@ -1,11 +1,11 @@
-"""Saving and loading estimators as ``.npz`` files that never run code.
+"""Saving and loading estimators as ``.npz`` files that never run code, and the registry of savable classes.
 
 :meth:`~minilr.base.BaseEstimator.save` writes one ``.npz`` archive (NumPy's zip
 of ``.npy`` arrays) and :func:`load` reads it back with ``allow_pickle=False``:
 
 * the member ``__minilr__`` is a JSON header, stored as a unicode string::
 
-      {"format": 1, "minilr_version": "0.1.0",
+      {"format": 2, "minilr_version": "0.1.0",
        "estimator": {"class": "LogisticRegression",
                      "params": {"lam": 1.0, "solver": "lbfgs", ...},
                      "attributes": {"n_iter_": 12, "coef_": {"array": "coef_"}, ...}}}
@@ -19,14 +19,18 @@ Values in the header are JSON scalars, or one of ``{"array": key}``,
 held in an object array (strings) are stored as a unicode array and marked
 ``"dtype": "object"``, so they come back as an object array, never pickled.
 
-:func:`load` instantiates only the classes of :data:`REGISTRY`, passes them
+:func:`load` instantiates only the classes of :data:`REGISTRY` (which the
+estimator modules fill with :func:`register`, so this module imports none of
+them), passes them
 only their own constructor parameters (checked as ``fit`` checks them), sets
 only fitted-attribute names (``lower_case_``) that are not methods or
 properties of the class, and checks that the fitted arrays' shapes agree.
 Anything else, and any file that is not such an archive, raises
 :class:`~minilr.exceptions.ModelFileError`. A file is refused if its
 ``format`` is newer than :data:`FORMAT_VERSION` or its minilr major version
-differs from this one.
+differs from this one. Format 1 files (the parameter names before ``lam``,
+``max_iter`` and ``update`` were shared by every estimator) are read with their
+parameters renamed, see :func:`upgrade_params`.
 
 Saving writes to a temporary file next to ``path`` and renames it into place,
 so an interrupted save never leaves a half-written model where a good one was.
@@ -43,18 +47,45 @@ import zlib
 import numpy as np
 from numpy.lib.npyio import NpzFile
 
-from . import __version__
+from . import __version__  # the package sets it before importing any module
 from .exceptions import ModelFileError
-from .linear import LogisticRegression
-from .multiclass import OneVsAllClassifier
-from .neural_net import MLPClassifier
 
-__all__ = ["save", "load", "REGISTRY", "FORMAT_VERSION"]
+__all__ = ["save", "load", "register", "upgrade_params", "REGISTRY", "FORMAT_VERSION"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META_KEY = "__minilr__"
-REGISTRY = {cls.__name__: cls for cls in (LogisticRegression, MLPClassifier, OneVsAllClassifier)}
+#: The classes :func:`load` may create, by name; filled by :func:`register`.
+REGISTRY = {}
 _ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_\Z")
+
+
+def register(cls):
+    """Class decorator: let :func:`save` write and :func:`load` create ``cls``."""
+    REGISTRY[cls.__name__] = cls
+    return cls
+
+
+def upgrade_params(cls_name, params):
+    """Format 1 parameters under the names of format 2.
+
+    ``MLPClassifier``: ``alpha`` -> ``lam``, ``max_epochs`` -> ``max_iter``, ``solver``
+    (an update rule) -> ``update``. For both estimators ``momentum`` is kept only
+    with ``update="momentum"`` (None otherwise); ``LogisticRegression`` with
+    ``solver="sgd"`` and ``momentum > 0`` used the momentum rule, and gets
+    ``update="momentum"``.
+    """
+    params = dict(params)
+    if cls_name == "MLPClassifier":
+        for old, new in (("alpha", "lam"), ("max_epochs", "max_iter"), ("solver", "update")):
+            if old in params:
+                params[new] = params.pop(old)
+    elif cls_name == "LogisticRegression" and "momentum" in params:
+        momentum = params["momentum"]
+        sgd = params.get("solver") == "sgd"
+        params["update"] = "momentum" if sgd and momentum else "sgd"
+    if "momentum" in params and params.get("update") != "momentum":
+        params["momentum"] = None
+    return params
 
 
 # ---------------------------------------------------------------- save
@@ -205,7 +236,7 @@ def load(path):
         )
     header = _read_header(members.pop(META_KEY), name)
     try:
-        estimator = _decode_estimator(header["estimator"], members, name)
+        estimator = _decode_estimator(header["estimator"], members, name, header["format"])
     except RecursionError:  # a header nested thousands deep was not written by save
         raise ModelFileError(f"{name!r} has a damaged minilr header (nested too deep).") from None
     _check_shapes(estimator, name)
@@ -258,7 +289,7 @@ def _read_header(meta, name):
     return header
 
 
-def _decode_estimator(node, members, name):
+def _decode_estimator(node, members, name, fmt):
     if not isinstance(node, dict):
         raise ModelFileError(f"{name!r} has a damaged minilr header.")
     cls_name = node.get("class")
@@ -269,13 +300,15 @@ def _decode_estimator(node, members, name):
         )
     cls = REGISTRY[cls_name]
     params, attributes = node.get("params", {}), node.get("attributes", {})
+    if fmt == 1 and isinstance(params, dict):
+        params = upgrade_params(cls_name, params)
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
         raise ModelFileError(
             f"{name!r} gives {cls_name} the parameters {unknown}, which it does not have: the "
             "file comes from another minilr version or was edited."
         )
-    estimator = cls(**{k: _decode(v, members, name) for k, v in params.items()})
+    estimator = cls(**{k: _decode(v, members, name, fmt) for k, v in params.items()})
     if hasattr(estimator, "_check_params"):  # the same checks as fit, so no surprise later
         try:
             estimator._check_params()
@@ -286,11 +319,11 @@ def _decode_estimator(node, members, name):
         if not _ATTRIBUTE.match(key) or hasattr(cls, key):
             raise ModelFileError(f"{name!r} sets {cls_name}.{key}, which is not a fitted "
                                  "attribute minilr writes.")
-        setattr(estimator, key, _decode(value, members, name))
+        setattr(estimator, key, _decode(value, members, name, fmt))
     return estimator
 
 
-def _decode(value, members, name):
+def _decode(value, members, name, fmt):
     """The value a JSON ``value`` of the header stands for (see :func:`_encode`)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -302,10 +335,10 @@ def _decode(value, members, name):
     if isinstance(value, dict) and len(value) == 1:
         (kind, content), = value.items()
         if kind in ("list", "tuple") and isinstance(content, list):
-            items = [_decode(v, members, name) for v in content]
+            items = [_decode(v, members, name, fmt) for v in content]
             return items if kind == "list" else tuple(items)
         if kind == "estimator":
-            return _decode_estimator(content, members, name)
+            return _decode_estimator(content, members, name, fmt)
     raise ModelFileError(f"{name!r} has a damaged minilr header ({value!r} is not a value).")
 
 
@@ -329,9 +362,10 @@ def _shapes_fit(estimator):
     if not isinstance(n, int) or n < 1 or K < 2:
         return False
     out = 1 if K == 2 else K  # output units (rows of coef_, estimators)
-    if isinstance(estimator, LogisticRegression):
+    fitted = vars(estimator)
+    if "coef_" in fitted:  # LogisticRegression
         return estimator.coef_.shape == (out, n) and estimator.intercept_.shape == (out,)
-    if isinstance(estimator, MLPClassifier):
+    if "coefs_" in fitted:  # MLPClassifier
         sizes = [n] + [b.shape[0] for b in estimator.intercepts_]
         return (sizes[-1] == out and len(estimator.coefs_) == len(estimator.intercepts_)
                 and all(W.shape == (a, b) for W, a, b in

@@ -18,7 +18,7 @@ import numbers
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validation import check_scalar
+from ._validation import check_scalar, check_X
 
 __all__ = [
     "plot_cost_history",
@@ -174,19 +174,14 @@ def plot_learning_rates(histories, *, ax=None, logy="auto"):
 
 
 def _check_X2d(X, y):
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2:
+    X = check_X(X)  # 2-D, not empty, finite
+    if X.shape[1] != 2:
         raise ValueError(
             f"X must have shape (m, 2) to draw a 2-D boundary, got shape {X.shape}. "
             "Pick two features, e.g. X[:, [0, 1]]."
         )
-    if X.shape[0] == 0:
-        raise ValueError("X is empty; pass at least one sample to plot.")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinity; remove those rows before plotting.")
     y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
+    y = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
     if y.shape != (X.shape[0],):
         raise ValueError(
             f"y must have shape ({X.shape[0]},), one label per row of X, got {y.shape}."

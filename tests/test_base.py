@@ -15,7 +15,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from minilr import ConvergenceWarning, DivergenceError, LogisticRegression, NotFittedError
+from minilr import (
+    ConvergenceWarning,
+    DivergenceError,
+    LogisticRegression,
+    MLPClassifier,
+    NotFittedError,
+)
 from minilr._validation import DataConversionWarning, check_scalar, check_X, check_Xy, check_y
 from minilr.base import BaseEstimator
 
@@ -215,3 +221,62 @@ def test_score_is_accuracy_and_a_column_vector_y_is_flattened_not_broadcast():
         assert model.score(X, Y.reshape(-1, 1)) == expected
     with pytest.raises(ValueError, match="X has 120 rows but y has 100 labels"):
         model.score(X, Y[:100])
+
+
+# ---------------------------------------------------------------- one vocabulary
+@pytest.mark.parametrize("cls", [LogisticRegression, MLPClassifier])
+@pytest.mark.parametrize("old, new", [("alpha", "lam"), ("max_epochs", "max_iter"), ("C", "lam")])
+def test_an_old_parameter_name_raises_type_error_naming_the_new_one(cls, old, new):
+    with pytest.raises(TypeError, match=rf"{cls.__name__} has no parameter '{old}': it is now "
+                                        rf"{new}\b"):
+        cls(**{old: 1})
+
+
+@pytest.mark.parametrize("value", ["adam", "momentum", "sgd"])
+def test_the_networks_old_solver_raises_type_error_naming_update(value):
+    with pytest.raises(TypeError, match="no parameter 'solver': it is now update"):
+        MLPClassifier(solver=value)
+
+
+@pytest.mark.parametrize("cls, old", [(LogisticRegression, "alpha"), (MLPClassifier, "solver")])
+def test_set_params_with_an_old_name_names_the_new_one(cls, old):
+    with pytest.raises(ValueError, match=rf"Invalid parameter '{old}' .* It is now (lam|update)"):
+        cls().set_params(**{old: 0.1})
+
+
+@pytest.mark.parametrize("make", [
+    lambda: LogisticRegression(solver="sgd", momentum=0.5),
+    lambda: LogisticRegression(solver="sgd", update="adam", momentum=0.5),
+    lambda: MLPClassifier(momentum=0.5),  # the default update is adam
+])
+def test_momentum_without_the_momentum_rule_is_an_error_not_a_silent_switch(make):
+    with pytest.raises(ValueError, match="momentum=0.5 is used only by update='momentum'"):
+        make().fit(X, Y)
+
+
+def test_an_update_rule_with_a_full_batch_solver_is_an_error():
+    with pytest.raises(ValueError, match="update='adam' is the update rule of solver='sgd'"):
+        LogisticRegression(solver="lbfgs", update="adam").fit(X, Y)
+
+
+@pytest.mark.parametrize("rule", ["adam", "momentum"])
+def test_an_update_rule_given_as_solver_points_to_update(rule):
+    with pytest.raises(ValueError, match=rf"solver='sgd', update='{rule}'"):
+        LogisticRegression(solver=rule).fit(X, Y)
+
+
+@pytest.mark.parametrize("update, momentum", [("sgd", None), ("momentum", 0.5), ("adam", None)])
+def test_logistic_sgd_runs_the_named_update_rule(update, momentum):
+    from minilr.objective import LinearObjective
+    from minilr.optim import minibatch_sgd
+    from minilr.pointwise import BINARY
+
+    model = LogisticRegression(solver="sgd", update=update, momentum=momentum, max_iter=3, tol=0,
+                               learning_rate=0.05, random_state=0).fit(X, Y)
+    Xf = np.asarray(X, dtype=float)
+    objective = LinearObjective(Xf, BINARY.prepare(np.asarray(Y, dtype=float)), 1.0, BINARY)
+    result = minibatch_sgd(objective.batch_fun, objective.zeros(), len(Xf), learning_rate=0.05,
+                           batch_size=32, max_iter=3, update=update,
+                           momentum=0.9 if momentum is None else momentum, tol=0,
+                           random_state=0, warn=False)
+    assert_allclose(model.coef_.ravel(), result.x[:-1], rtol=1e-12)

@@ -271,21 +271,21 @@ def _numpy_block_walk(X, y, chunk, lam, problem, blocks_per_step=None, **sgd):
         J, g_w, g_b = loss(w, b, X[idx], Y[idx], lam * len(idx) / m)
         return float(J), np.concatenate([g_w.reshape(-1), np.atleast_1d(g_b)])
 
-    update = "momentum" if sgd["momentum"] else "sgd"
     result = minibatch_sgd(fun, np.zeros(n_w + (1 if Y.ndim == 1 else Y.shape[1])), m,
                            learning_rate=sgd["learning_rate"], batch_size=sgd["batch_size"],
-                           max_iter=sgd["max_iter"], update=update, momentum=sgd["momentum"],
+                           max_iter=sgd["max_iter"], update=sgd["update"],
+                           momentum=0.9 if sgd["momentum"] is None else sgd["momentum"],
                            tol=0, random_state=sgd["random_state"], batches=batches)
     w = result.x[:n_w].reshape(w_shape)
     return w.T.reshape(-1, n), np.atleast_1d(result.x[n_w:]), result.history
 
 
-@pytest.mark.parametrize("momentum", [0.0, 0.9])
+@pytest.mark.parametrize("update, momentum", [("sgd", None), ("momentum", 0.9)])
 @pytest.mark.parametrize("problem", PROBLEMS)
 def test_sgd_block_walk_is_bitwise_the_numpy_walk_in_the_same_order(scheduler, problem,
-                                                                     momentum):
+                                                                     update, momentum):
     X, y, Xd, yd = _dask_data(problem)
-    sgd = dict(learning_rate=0.05, batch_size=16, max_iter=3, momentum=momentum,
+    sgd = dict(learning_rate=0.05, batch_size=16, max_iter=3, update=update, momentum=momentum,
                random_state=7)
     model = _fit(Xd, yd, lam=2.0, solver="sgd", tol=0, **sgd, **PROBLEMS[problem])
     coef, intercept, history = _numpy_block_walk(X, y, CHUNK, 2.0, problem, **sgd)
@@ -307,7 +307,8 @@ def test_sgd_block_walk_depends_on_the_seed():
 def test_data_parallel_sgd_steps_with_the_mean_gradient_of_whole_blocks(on_cluster, problem,
                                                                         blocks_per_step):
     X, y, Xd, yd = _dask_data(problem)
-    sgd = dict(learning_rate=0.5, batch_size=32, max_iter=6, momentum=0.0, random_state=3)
+    sgd = dict(learning_rate=0.5, batch_size=32, max_iter=6, update="sgd", momentum=None,
+               random_state=3)
     model = _fit(Xd, yd, lam=2.0, solver="sgd", tol=0, blocks_per_step=blocks_per_step,
                  **sgd, **PROBLEMS[problem])
     coef, intercept, history = _numpy_block_walk(X, y, CHUNK, 2.0, problem,
@@ -426,7 +427,7 @@ def test_score_on_dask_arrays_is_the_numpy_score():
 
 
 def test_a_block_that_arrives_unaligned_is_copied_to_aligned_memory():
-    from minilr._dask import _aligned
+    from minilr._validation import aligned as _aligned
 
     A = np.random.default_rng(5).standard_normal((50, 4))
     unaligned = np.frombuffer(b"x" + A.tobytes(), dtype=A.dtype, offset=1).reshape(A.shape)

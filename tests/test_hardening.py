@@ -9,7 +9,8 @@ import scipy.sparse
 from numpy.testing import assert_allclose, assert_array_equal
 
 import minilr.linear
-import minilr.neural_net
+import minilr.mlp
+import minilr.objective
 from minilr import (
     ConvergenceWarning,
     FeatureScaleWarning,
@@ -52,8 +53,8 @@ def _quiet(fit):
 
 
 # ---------------------------------------------------------------- interrupted training
-LINEAR_PROBLEM = minilr.linear._Problem
-MLP_PROBLEM = minilr.neural_net._Problem
+LINEAR_PROBLEM = minilr.objective.LinearObjective
+MLP_PROBLEM = minilr.mlp._Problem
 
 
 def _interrupt_call(case, k, monkeypatch):
@@ -71,8 +72,6 @@ def _interrupt_call(case, k, monkeypatch):
 
 def _make(case, **params):
     if case == "mlp":
-        if "max_iter" in params:
-            params["max_epochs"] = params.pop("max_iter")
         return MLPClassifier((4,), batch_size=8, random_state=0, **params)
     return LogisticRegression(solver=case, batch_size=8, random_state=0, **params)
 
@@ -173,10 +172,10 @@ def test_warm_start_continues_from_the_fitted_coefficients_and_appends_history(s
 
 
 def test_mlp_warm_start_with_plain_full_batch_sgd_equals_one_longer_fit():
-    params = dict(solver="sgd", learning_rate=0.1, batch_size=64, tol=0, random_state=0)
-    full = MLPClassifier((4,), max_epochs=20, **params).fit(X, Y3)
-    model = MLPClassifier((4,), max_epochs=8, **params).fit(X, Y3)
-    model.set_params(warm_start=True, max_epochs=12).fit(X, Y3)
+    params = dict(update="sgd", learning_rate=0.1, batch_size=64, tol=0, random_state=0)
+    full = MLPClassifier((4,), max_iter=20, **params).fit(X, Y3)
+    model = MLPClassifier((4,), max_iter=8, **params).fit(X, Y3)
+    model.set_params(warm_start=True, max_iter=12).fit(X, Y3)
     assert model.n_iter_ == 20
     # One batch of all rows: only the order of the sum differs between the two runs.
     assert_allclose(model.history_, full.history_, rtol=1e-10)
@@ -184,7 +183,7 @@ def test_mlp_warm_start_with_plain_full_batch_sgd_equals_one_longer_fit():
 
 
 @pytest.mark.parametrize("make", [lambda: LogisticRegression(warm_start=True),
-                                  lambda: MLPClassifier(max_epochs=3, warm_start=True)])
+                                  lambda: MLPClassifier(max_iter=3, warm_start=True)])
 def test_warm_start_on_other_classes_or_features_is_refused_naming_warm_start(make):
     model = _quiet(lambda: make().fit(X, Y))
     with pytest.raises(ValueError, match="warm_start=True .* Set warm_start=False"):
@@ -238,7 +237,7 @@ def test_gradient_descent_at_max_iter_warns_once_with_cost_and_gradient_of_its_l
 @pytest.mark.parametrize("make, match", [
     (lambda: LogisticRegression(solver="sgd", max_iter=2, tol=1e-12, random_state=0),
      "Final epoch cost {:.6g}"),
-    (lambda: MLPClassifier(max_epochs=2, random_state=0), "final epoch cost {:.6g}"),
+    (lambda: MLPClassifier(max_iter=2, random_state=0), "final epoch cost {:.6g}"),
 ])
 def test_minibatch_training_at_max_iter_warns_once_naming_the_final_epoch_cost(make, match):
     model, caught = _convergence_warnings(lambda: make().fit(X, Y))
@@ -303,8 +302,8 @@ SCALE_ESTIMATORS = {
     "lbfgs": (lambda: LogisticRegression(max_iter=50), False),
     "newton-cg": (lambda: LogisticRegression(solver="newton-cg", max_iter=20), False),
     "tnc": (lambda: LogisticRegression(solver="tnc", max_iter=50), False),
-    "mlp-adam": (lambda: MLPClassifier(max_epochs=10, random_state=0), True),
-    "mlp-sgd": (lambda: MLPClassifier(solver="sgd", max_epochs=10, random_state=0), True),
+    "mlp-adam": (lambda: MLPClassifier(max_iter=10, random_state=0), True),
+    "mlp-sgd": (lambda: MLPClassifier(update="sgd", max_iter=10, random_state=0), True),
 }
 
 
@@ -351,9 +350,9 @@ X20 = RNG.normal(size=(20, 3))
 Y20 = np.arange(20) % 2
 ESTIMATORS = {
     "LogisticRegression": lambda **p: LogisticRegression(**p),
-    "MLPClassifier": lambda **p: MLPClassifier(max_epochs=3, **p),
+    "MLPClassifier": lambda **p: MLPClassifier(max_iter=3, **p),
     "OneVsAll(LogisticRegression)": lambda **p: OneVsAllClassifier(LogisticRegression(**p)),
-    "OneVsAll(MLPClassifier)": lambda **p: OneVsAllClassifier(MLPClassifier(max_epochs=3, **p)),
+    "OneVsAll(MLPClassifier)": lambda **p: OneVsAllClassifier(MLPClassifier(max_iter=3, **p)),
 }
 BAD_FIT = {
     "NaN": (np.where(np.eye(20, 3) > 0, np.nan, X20), Y20, ValueError, "X contains NaN"),
@@ -376,10 +375,13 @@ BAD_PARAMS = {
     "negative learning_rate": ({"learning_rate": -0.1}, ValueError, "learning_rate must be > 0"),
     "batch_size=0": ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
     "unknown solver": ({"solver": "newton"}, ValueError, "solver must be one of .*'newton'"),
+    "unknown update": ({"update": "newton"}, ValueError, "update must be one of .*'newton'"),
     "hidden_layer_sizes=()": ({"hidden_layer_sizes": ()}, ValueError,
                               r"hidden_layer_sizes must name at least one hidden layer, got \(\)"),
     "warm_start not a bool": ({"warm_start": "yes"}, TypeError, "warm_start must be True or False"),
 }
+# Only the MLP has hidden layers; only LogisticRegression has solvers.
+ONLY_FOR = {"hidden_layer_sizes=()": "MLP", "unknown solver": "LogisticRegression"}
 BAD_PREDICT = {
     "wrong feature count": (X20[:, :2], ValueError, "X has 2 features, but .* is expecting 3"),
     "sparse X": (scipy.sparse.csr_matrix(X20), TypeError, "Sparse input"),
@@ -399,7 +401,7 @@ def test_bad_training_data_raises_a_specific_error_naming_the_problem(estimator,
 
 @pytest.mark.parametrize("estimator, case", [
     (estimator, case) for estimator in ESTIMATORS for case in BAD_PARAMS
-    if "MLP" in estimator or case != "hidden_layer_sizes=()"  # only the MLP has hidden layers
+    if case not in ONLY_FOR or ONLY_FOR[case] in estimator
 ])
 def test_bad_hyperparameter_raises_a_specific_error_naming_the_parameter(estimator, case):
     params, error, match = BAD_PARAMS[case]

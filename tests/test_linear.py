@@ -15,7 +15,10 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 import minilr.linear
 from minilr import ConvergenceWarning, DivergenceError, LogisticRegression, NotFittedError
 from minilr.datasets import load_breast_cancer_wisconsin, make_linear_boundary
-from minilr.linear import SOLVERS, _Problem
+import minilr.pointwise
+from minilr.linear import SOLVERS
+from minilr.objective import LinearObjective
+from minilr.pointwise import BINARY, SOFTMAX
 
 SCIPY_SOLVERS = ["lbfgs", "tnc", "newton-cg", "bfgs", "cg"]
 
@@ -195,15 +198,15 @@ def test_no_intercept_gives_zero_intercepts_and_a_line_through_the_origin():
 def test_float32_input_is_computed_in_float32(solver, monkeypatch):
     X, y = _data("make_classification")
     seen = []
-    original = minilr.linear._logistic_pass
+    original = minilr.pointwise.BinaryCrossEntropy.fast_loss_and_residual
 
-    def spy(w, b, X_, s, lam):
-        seen.append((w.dtype, np.asarray(b).dtype, X_.dtype, s.dtype))
-        return original(w, b, X_, s, lam)
+    def spy(self, z, s, offset=0.0):
+        seen.append((z.dtype, s.dtype))
+        return original(self, z, s, offset)
 
-    monkeypatch.setattr(minilr.linear, "_logistic_pass", spy)
+    monkeypatch.setattr(minilr.pointwise.BinaryCrossEntropy, "fast_loss_and_residual", spy)
     model = LogisticRegression(solver=solver, random_state=0).fit(X.astype(np.float32), y)
-    assert set(seen) == {(np.dtype(np.float32),) * 4}
+    assert set(seen) == {(np.dtype(np.float32),) * 2}
     assert model.coef_.dtype == model.intercept_.dtype == np.float32
     assert model.predict_proba(X.astype(np.float32)).dtype == np.float32
     monkeypatch.undo()
@@ -401,7 +404,8 @@ def test_problem_hessp_matches_finite_differences_of_its_gradient(K, softmax_los
     X = rng.normal(size=(40, 4))
     Y = (rng.integers(0, 2, size=40).astype(float) if K is None
          else np.eye(K)[rng.integers(0, K, size=40)])
-    problem = _Problem(X, Y, 0.7, fit_intercept, softmax_loss)
+    loss = SOFTMAX if softmax_loss else BINARY
+    problem = LinearObjective(X, loss.prepare(Y), 0.7, loss, fit_intercept)
     x, v = rng.normal(size=problem.zeros().size), rng.normal(size=problem.zeros().size)
     h = 1e-6
     expected = (problem.fun(x + h * v)[1].copy() - problem.fun(x - h * v)[1].copy()) / (2 * h)

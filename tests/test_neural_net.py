@@ -1,5 +1,5 @@
-"""Tests for minilr.neural_net: backpropagation against finite differences and the
-logistic losses, training against scikit-learn, and the estimator contract."""
+"""Tests for minilr.neural_net and minilr.mlp: backpropagation against finite differences and
+the logistic losses, training against scikit-learn, and the estimator contract."""
 
 import warnings
 
@@ -12,10 +12,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from minilr import ConvergenceWarning, DivergenceError, check_gradient
 from minilr.datasets import load_digits_20x20, make_sum_threshold, train_test_split
 from minilr.losses import cost_and_gradient, softmax_cost_and_gradient
+from minilr.mlp import MLPClassifier, _Problem
 from minilr.neural_net import (
     ACTIVATIONS,
-    MLPClassifier,
-    _Problem,
     backward,
     flatten_params,
     forward,
@@ -168,8 +167,8 @@ def test_seed_reproduction_sum_threshold_reaches_95_percent_validation_accuracy(
     for seed in range(5):
         X, y = make_sum_threshold(1000, random_state=seed)
         X_val, y_val = make_sum_threshold(100, random_state=100 + seed)
-        model = MLPClassifier((10, 10, 10), activation="relu", init="xavier", solver="sgd",
-                              learning_rate=0.1, batch_size=10, max_epochs=10, tol=0,
+        model = MLPClassifier((10, 10, 10), activation="relu", init="xavier", update="sgd",
+                              learning_rate=0.1, batch_size=10, max_iter=10, tol=0,
                               random_state=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # 10 epochs on purpose
@@ -190,8 +189,8 @@ def test_digits_accuracy_within_two_points_of_sklearn():
                                 alpha=sk_alpha, learning_rate_init=lr, random_state=0)
     # scikit-learn penalises each batch by alpha/(2|B|); we by alpha/(2m): same penalty
     # per step when our alpha is theirs times m/|B|.
-    ours = MLPClassifier((25,), solver="adam", batch_size=batch_size, max_epochs=50,
-                         alpha=sk_alpha * X_train.shape[0] / batch_size, learning_rate=lr,
+    ours = MLPClassifier((25,), update="adam", batch_size=batch_size, max_iter=50,
+                         lam=sk_alpha * X_train.shape[0] / batch_size, learning_rate=lr,
                          random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # both stop at 50 epochs with a convergence warning
@@ -208,7 +207,7 @@ def test_same_random_state_gives_identical_weights_whatever_the_global_seed():
     for global_seed in (1, 2):
         np.random.seed(global_seed)
         state = np.random.get_state()[1].copy()
-        model = MLPClassifier((8, 4), max_epochs=5, tol=0, random_state=42)
+        model = MLPClassifier((8, 4), max_iter=5, tol=0, random_state=42)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             fits.append(model.fit(X, y))
@@ -217,17 +216,17 @@ def test_same_random_state_gives_identical_weights_whatever_the_global_seed():
         np.testing.assert_array_equal(a, b)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        other = MLPClassifier((8, 4), max_epochs=5, tol=0, random_state=43).fit(X, y)
+        other = MLPClassifier((8, 4), max_iter=5, tol=0, random_state=43).fit(X, y)
     assert not np.array_equal(other.coefs_[0], fits[0].coefs_[0])
 
 
-@pytest.mark.parametrize("solver", ["sgd", "momentum"])
+@pytest.mark.parametrize("update", ["sgd", "momentum"])
 @pytest.mark.parametrize("activation", ["relu", "identity"])
-def test_diverging_learning_rate_raises_divergence_error_without_runtime_warning(solver,
+def test_diverging_learning_rate_raises_divergence_error_without_runtime_warning(update,
                                                                                   activation):
     X, y = make_sum_threshold(200, random_state=0)
-    model = MLPClassifier((10,), activation=activation, solver=solver, learning_rate=1e6,
-                          max_epochs=50, random_state=0)
+    model = MLPClassifier((10,), activation=activation, update=update, learning_rate=1e6,
+                          max_iter=50, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(DivergenceError):
@@ -244,7 +243,7 @@ def test_training_lowers_the_cost_without_runtime_warning(activation, n_classes)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = MLPClassifier((6,), activation=activation, max_epochs=60, random_state=0).fit(X, y)
+        model = MLPClassifier((6,), activation=activation, max_iter=60, random_state=0).fit(X, y)
     assert model.history_[-1] < 0.7 * model.history_[0]
     assert model.score(X, y) > 0.8
 
@@ -253,7 +252,7 @@ def test_float32_input_trains_and_predicts_in_float32():
     X, y = make_sum_threshold(300, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = MLPClassifier((6,), max_epochs=20, random_state=0).fit(X.astype(np.float32), y)
+        model = MLPClassifier((6,), max_iter=20, random_state=0).fit(X.astype(np.float32), y)
     assert {p.dtype for p in model.coefs_ + model.intercepts_} == {np.dtype(np.float32)}
     assert model.decision_function(X.astype(np.float32)).dtype == np.float32
     assert model.predict_proba(X.astype(np.float32)).dtype == np.float32
@@ -286,7 +285,7 @@ def test_three_class_probabilities_are_a_softmax_of_the_logits(fitted_three_clas
 @pytest.mark.parametrize("threshold", [0.2, 0.5, 0.8])
 def test_binary_predict_uses_the_threshold(threshold):
     X, y = make_sum_threshold(300, random_state=1)
-    model = MLPClassifier((6,), threshold=threshold, max_epochs=30, random_state=0)
+    model = MLPClassifier((6,), threshold=threshold, max_iter=30, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
@@ -298,7 +297,7 @@ def test_binary_predict_uses_the_threshold(threshold):
 @pytest.mark.parametrize("fraction", [0.2, 0.5])
 def test_validation_fraction_records_accuracy_every_epoch(fraction):
     X, y = make_sum_threshold(300, random_state=2)
-    model = MLPClassifier((6,), validation_fraction=fraction, max_epochs=15, tol=0, random_state=0)
+    model = MLPClassifier((6,), validation_fraction=fraction, max_iter=15, tol=0, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
@@ -325,7 +324,7 @@ def test_bad_hidden_layer_sizes_are_named_in_the_error(sizes):
         MLPClassifier(hidden_layer_sizes=sizes).fit(X, y)
 
 
-@pytest.mark.parametrize("name", ["activation", "init", "solver"])
+@pytest.mark.parametrize("name", ["activation", "init", "update"])
 def test_unknown_option_is_named_in_the_error(name):
     X, y = make_sum_threshold(50, random_state=0)
     with pytest.raises(ValueError, match=name):
@@ -354,7 +353,7 @@ def test_non_finite_inputs_are_rejected_in_fit_and_predict(bad):
         MLPClassifier().fit(X_bad, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = MLPClassifier(max_epochs=2).fit(X, y)
+        model = MLPClassifier(max_iter=2).fit(X, y)
     with pytest.raises(ValueError, match="NaN|infinity"):
         model.predict(X_bad)
 
@@ -363,7 +362,7 @@ def test_wrong_number_of_features_at_predict_is_rejected():
     X, y = make_sum_threshold(60, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = MLPClassifier(max_epochs=2).fit(X, y)
+        model = MLPClassifier(max_iter=2).fit(X, y)
     with pytest.raises(ValueError, match="10 features"):
         model.predict(X[:, :-1])
 

@@ -6,10 +6,11 @@ import json
 import os
 import pickle
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
 import minilr
@@ -34,14 +35,14 @@ ESTIMATORS = {
     "lr-multinomial": (lambda: LogisticRegression(multi_class="multinomial"), "int2"),
     "lr-multinomial-3": (lambda: LogisticRegression(multi_class="multinomial"), "object3"),
     "lr-no-intercept": (lambda: LogisticRegression(fit_intercept=False), "bool2"),
-    "mlp-binary": (lambda: MLPClassifier(max_epochs=5, random_state=0), "int2"),
-    "mlp-3-class-2-layers": (lambda: MLPClassifier((4, 3), activation="tanh", max_epochs=5,
+    "mlp-binary": (lambda: MLPClassifier(max_iter=5, random_state=0), "int2"),
+    "mlp-3-class-2-layers": (lambda: MLPClassifier((4, 3), activation="tanh", max_iter=5,
                                                    random_state=0), "str3"),
-    "mlp-validation": (lambda: MLPClassifier(max_epochs=5, validation_fraction=0.25,
+    "mlp-validation": (lambda: MLPClassifier(max_iter=5, validation_fraction=0.25,
                                              random_state=0), "object3"),
     "ova-lr": (lambda: OneVsAllClassifier(LogisticRegression(lam=0.5)), "str3"),
     "ova-lr-binary": (lambda: OneVsAllClassifier(LogisticRegression(solver="gd")), "bool2"),
-    "ova-mlp": (lambda: OneVsAllClassifier(MLPClassifier(max_epochs=3, random_state=1)), "int2"),
+    "ova-mlp": (lambda: OneVsAllClassifier(MLPClassifier(max_iter=3, random_state=1)), "int2"),
 }
 
 
@@ -258,7 +259,7 @@ BAD_FILES = {
     "npy": (lambda tmp: _npy(np.arange(3)), "single .npy array"),
     "no-header": (lambda tmp: _npz(coef_=np.ones((1, 3))), "no '__minilr__' header"),
     "bad-json": (lambda tmp: _npz(__minilr__=np.array("{not json")), "damaged minilr header"),
-    "newer-format": (lambda tmp: _with_header(_set(["format"], 2)), "format 2, but .* reads"),
+    "newer-format": (lambda tmp: _with_header(_set(["format"], 3)), "format 3, but .* reads"),
     "major-version": (lambda tmp: _with_header(_set(["minilr_version"], "1.0.0")),
                       "saved by minilr 1.0.0, whose major version differs"),
     "unknown-class": (lambda tmp: _with_header(_set(["estimator", "class"], "os.system")),
@@ -314,3 +315,51 @@ def test_model_file_error_is_a_value_error_and_a_missing_file_is_file_not_found(
     assert issubclass(ModelFileError, ValueError)
     with pytest.raises(FileNotFoundError):
         minilr.load(tmp_path / "nothing.npz")
+
+
+# ---------------------------------------------------------------- files of earlier versions
+LEGACY = Path(__file__).parent / "data" / "legacy_models"
+LEGACY_MODELS = sorted(p.stem for p in LEGACY.glob("*.npz") if p.stem != "expected"
+                       and not p.stem.endswith("_unfitted"))
+
+
+@pytest.mark.parametrize("name", LEGACY_MODELS)
+def test_a_model_saved_before_the_renames_loads_and_predicts_as_it_did(name):
+    expected = np.load(LEGACY / "expected.npz")
+    model = minilr.load(LEGACY / f"{name}.npz")
+    X_new = expected["X_new"]
+    assert_array_equal(model.predict_proba(X_new), expected[f"{name}.proba"])
+    assert_array_equal(model.predict(X_new).astype(str), expected[f"{name}.labels"])
+
+
+@pytest.mark.parametrize("name", LEGACY_MODELS)
+def test_a_legacy_model_refitted_with_its_renamed_parameters_finds_the_same_weights(name):
+    # The renamed parameters mean what the old ones meant: the same fit, to rounding.
+    expected = np.load(LEGACY / "expected.npz")
+    model = minilr.load(LEGACY / f"{name}.npz")
+    saved = [np.array(a) for a in _weights(model)]
+    y = expected["y3"] if len(model.classes_) == 3 else expected["y2"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", minilr.ConvergenceWarning)
+        model.fit(expected["X"], y)
+    for refitted, before in zip(_weights(model), saved):
+        assert_allclose(refitted, before, rtol=1e-7, atol=1e-9)
+
+
+def _weights(model):
+    if hasattr(model, "estimators_"):
+        return [a for e in model.estimators_ for a in _weights(e)]
+    if hasattr(model, "coefs_"):
+        return [*model.coefs_, *model.intercepts_]
+    return [model.coef_, model.intercept_]
+
+
+@pytest.mark.parametrize("name, params", [
+    ("mlp_unfitted", {"lam": 0.3, "update": "sgd", "max_iter": 7, "momentum": None}),
+    ("lr_unfitted", {"solver": "sgd", "update": "momentum", "momentum": 0.9}),
+    ("lr_sgd_plain", {"solver": "sgd", "update": "sgd", "momentum": None}),
+    ("mlp_momentum", {"lam": 0.1, "update": "momentum", "momentum": 0.8, "max_iter": 20}),
+])
+def test_legacy_parameters_are_read_under_their_new_names(name, params):
+    model = minilr.load(LEGACY / f"{name}.npz")
+    assert {key: model.get_params()[key] for key in params} == params

@@ -31,17 +31,17 @@ SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
 ESTIMATORS = {
     **{f"lr-{s}": lambda s=s: LogisticRegression(solver=s, max_iter=20, random_state=0)
        for s in ["gd", "sgd", *SCIPY_METHODS]},
-    "lr-sgd-momentum": lambda: LogisticRegression(solver="sgd", momentum=0.9, max_iter=20,
+    "lr-sgd-momentum": lambda: LogisticRegression(solver="sgd", update="momentum", max_iter=20,
                                                   batch_size=4, random_state=0),
     "lr-multinomial": lambda: LogisticRegression(multi_class="multinomial", max_iter=20),
     "lr-lam-0": lambda: LogisticRegression(lam=0, max_iter=20),
-    **{f"mlp-{s}": lambda s=s: MLPClassifier((3,), solver=s, max_epochs=10, batch_size=4,
+    **{f"mlp-{s}": lambda s=s: MLPClassifier((3,), update=s, max_iter=10, batch_size=4,
                                              random_state=0)
        for s in ["sgd", "momentum", "adam"]},
-    "mlp-tanh-2-layers": lambda: MLPClassifier((3, 2), activation="tanh", max_epochs=10,
+    "mlp-tanh-2-layers": lambda: MLPClassifier((3, 2), activation="tanh", max_iter=10,
                                                random_state=0),
     "ova-lr": lambda: OneVsAllClassifier(LogisticRegression(max_iter=20)),
-    "ova-mlp": lambda: OneVsAllClassifier(MLPClassifier((2,), max_epochs=5, random_state=0)),
+    "ova-mlp": lambda: OneVsAllClassifier(MLPClassifier((2,), max_iter=5, random_state=0)),
 }
 
 
@@ -134,8 +134,8 @@ DETERMINISTIC = {
     # One batch of all rows: the order of the rows only changes the order of a sum.
     "sgd-one-batch": lambda: LogisticRegression(solver="sgd", batch_size=100, max_iter=50,
                                                 tol=0, random_state=0),
-    "mlp-one-batch": lambda: MLPClassifier((3,), solver="sgd", learning_rate=0.1, batch_size=100,
-                                           max_epochs=30, tol=0, random_state=0),
+    "mlp-one-batch": lambda: MLPClassifier((3,), update="sgd", learning_rate=0.1, batch_size=100,
+                                           max_iter=30, tol=0, random_state=0),
 }
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ..functions import logsumexp, sigmoid
-from ..losses import _softplus_and_sigmoid
+from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
 from .mistakes import Mistake
 
 __all__ = ["LESSON_CATALOGUE", "fit_logistic", "logistic_cost"]

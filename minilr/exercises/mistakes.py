@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..functions import sigmoid
-from ..losses import _softplus_and_sigmoid
+from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
 
 __all__ = ["Mistake", "CATALOGUE", "MISTAKE_KEYS", "mistakes_for"]
 
