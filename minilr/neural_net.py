@@ -146,21 +146,21 @@ def _penalty(params):
     return sum(float(np.vdot(W, W)) for W in params[0::2])
 
 
-def penalized_cost(params, cache, Y, alpha):
+def penalized_cost(params, cache, Y, lam):
     r"""Mean cross-entropy from the logits and log-partition :func:`forward` cached, plus the L2 penalty.
 
     .. math::
         J = \frac{1}{m} \sum_i \bigl[A(z_i) - y_i \cdot z_i\bigr]
-            + \frac{\alpha}{2m} \sum_l \lVert W_l \rVert^2
+            + \frac{\lambda}{2m} \sum_l \lVert W_l \rVert^2
     """
     m = cache["z"].shape[0]
     J = (cache["A"].sum() - np.vdot(Y, cache["z"])) / m  # vdot: y.z summed, no temporary
-    if alpha:
-        J += 0.5 * alpha * _penalty(params) / m
+    if lam:
+        J += 0.5 * lam * _penalty(params) / m
     return float(J)
 
 
-def backward(params, cache, Y, alpha=0.0, activation="relu", *, out=None):
+def backward(params, cache, Y, lam=0.0, activation="relu", *, out=None):
     r"""Backpropagation: the gradient of the cost for every weight and bias.
 
     Nothing is updated; ``params`` and ``cache`` are only read (the deltas
@@ -174,8 +174,8 @@ def backward(params, cache, Y, alpha=0.0, activation="relu", *, out=None):
         The second value returned by :func:`forward` for these ``params``.
     Y : ndarray of shape (m,) or (m, n_L)
         Labels in {0, 1} for one output unit, one-hot rows for more.
-    alpha : float, default=0.0
-        L2 strength :math:`\alpha` (weights only).
+    lam : float, default=0.0
+        L2 strength :math:`\lambda` (weights only).
     activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
         The hidden activation used in :func:`forward`.
     out : list of ndarray, optional
@@ -196,7 +196,7 @@ def backward(params, cache, Y, alpha=0.0, activation="relu", *, out=None):
         \delta^{(L)} = \frac{1}{m} (h - Y), \qquad
         \delta^{(l-1)} = \bigl(\delta^{(l)} W_l^\top\bigr) \odot f'\bigl(z^{(l-1)}\bigr)
 
-        \nabla_{W_l} J = a^{(l-1)\top} \delta^{(l)} + \frac{\alpha}{m} W_l, \qquad
+        \nabla_{W_l} J = a^{(l-1)\top} \delta^{(l)} + \frac{\lambda}{m} W_l, \qquad
         \nabla_{b_l} J = \textstyle\sum_i \delta^{(l)}_i
 
     The :math:`1/m` of the mean enters once, in :math:`\delta^{(L)}`, and
@@ -214,8 +214,8 @@ def backward(params, cache, Y, alpha=0.0, activation="relu", *, out=None):
         W, a_prev = params[2 * l], activations[l]
         gW, gb = grads[2 * l], grads[2 * l + 1]
         np.matmul(a_prev.T, delta, out=gW)
-        if alpha:
-            gW += (alpha / m) * W  # the bias gradient stays unpenalised
+        if lam:
+            gW += (lam / m) * W  # the bias gradient stays unpenalised
         delta.sum(axis=0, out=gb)
         if l > 0:  # no delta for the inputs X
             delta = delta @ W.T
@@ -223,7 +223,7 @@ def backward(params, cache, Y, alpha=0.0, activation="relu", *, out=None):
     return grads
 
 
-def loss_and_gradients(params, X, Y, alpha=0.0, activation="relu"):
+def loss_and_gradients(params, X, Y, lam=0.0, activation="relu"):
     r"""Cross-entropy cost of a network and its gradients, for checks and lessons.
 
     Parameters
@@ -235,7 +235,7 @@ def loss_and_gradients(params, X, Y, alpha=0.0, activation="relu"):
     X : ndarray of shape (m, n_0)
     Y : ndarray of shape (m,) or (m, K)
         Labels in {0, 1} for one output unit, one-hot rows for K units.
-    alpha : float, default=0.0
+    lam : float, default=0.0
         L2 strength; the biases are not penalised.
     activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
         Hidden activation.
@@ -253,7 +253,7 @@ def loss_and_gradients(params, X, Y, alpha=0.0, activation="relu"):
 
     .. math::
         J = \frac{1}{m} \sum_i \bigl[A(z_i) - y_i \cdot z_i\bigr]
-            + \frac{\alpha}{2m} \sum_l \lVert W_l \rVert^2
+            + \frac{\lambda}{2m} \sum_l \lVert W_l \rVert^2
 
     which is the binary (or categorical) cross-entropy computed from the
     logits, as in :func:`minilr.losses.binary_cross_entropy_with_logits`.
@@ -270,18 +270,18 @@ def loss_and_gradients(params, X, Y, alpha=0.0, activation="relu"):
     >>> sizes = [3, 5, 1]
     >>> def f(theta):
     ...     params = unflatten_params(theta, sizes)
-    ...     J, grads = loss_and_gradients(params, X, y, alpha=0.1, activation="tanh")
+    ...     J, grads = loss_and_gradients(params, X, y, lam=0.1, activation="tanh")
     ...     return J, flatten_params(grads)
     >>> theta = flatten_params(init_params(sizes, random_state=0))
     >>> check_gradient(f, None, theta).relative_error < 1e-7
     True
     """
-    check_scalar(alpha, "alpha", low=0.0)
+    check_scalar(lam, "lam", low=0.0)
     X, Y = check_Xy(X, Y, allow_2d_y=True)
     _check_network(params, X, Y)
     z, cache = forward(params, X, activation)
-    J = penalized_cost(params, cache, Y, alpha)
-    return J, backward(params, cache, Y, alpha, activation)
+    J = penalized_cost(params, cache, Y, lam)
+    return J, backward(params, cache, Y, lam, activation)
 
 
 def _check_network(params, X, Y):

@@ -104,7 +104,7 @@ def test_relu_sigmoid_network_cost_is_sklearn_log_loss_plus_penalty(seed):
     p = 1 / (1 + np.exp(-z.ravel()))
     penalty = alpha / (2 * m) * sum(np.sum(W**2) for W in params[0::2])
     expected = log_loss(y, p, labels=[0, 1]) + penalty
-    J, grads = loss_and_gradients(params, X, y, alpha=alpha, activation="relu")
+    J, grads = loss_and_gradients(params, X, y, lam=alpha, activation="relu")
     assert J == pytest.approx(expected, rel=1e-10)
     assert [g.shape for g in grads] == [p_.shape for p_ in params]
 

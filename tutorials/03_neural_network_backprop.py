@@ -49,7 +49,8 @@ import minilr
 from minilr import check_gradient, sigmoid
 from minilr.datasets import make_sum_threshold
 from minilr.metrics import accuracy_score, f1_score, precision_score, recall_score
-from minilr.neural_net import (MLPClassifier, backward, flatten_params, init_params,
+from minilr import MLPClassifier
+from minilr.neural_net import (backward, flatten_params, init_params,
                                loss_and_gradients, unflatten_params)
 
 
@@ -105,10 +106,10 @@ def one_hidden_layer(params, X, y, lam):
 
 
 # %% [markdown]
-# minilr's `loss_and_gradients(params, X, Y, alpha, activation)` computes
+# minilr's `loss_and_gradients(params, X, Y, lam, activation)` computes
 # the same, for any number of layers; `params` is the list
-# `[W1, b1, W2, b2, ...]`, and its argument `alpha` is our $\lambda$ (the name
-# scikit-learn's `MLPClassifier` uses). On a small random problem, a 4-5-1
+# `[W1, b1, W2, b2, ...]`, and `lam` is our $\lambda$ (scikit-learn's
+# `MLPClassifier` calls it `alpha`). On a small random problem, a 4-5-1
 # network, the two agree to rounding error:
 
 # %%
@@ -120,7 +121,7 @@ for p in params[1::2]:
     p += rng.normal(scale=0.1, size=p.shape)   # nonzero biases, to test them too
 
 J_ours, grads_ours = one_hidden_layer(params, X_small, y_small, lam=0.3)
-J_minilr, grads_minilr = loss_and_gradients(params, X_small, y_small, alpha=0.3, activation="relu")
+J_minilr, grads_minilr = loss_and_gradients(params, X_small, y_small, lam=0.3, activation="relu")
 print(f"cost: ours {J_ours:.12f}, minilr {J_minilr:.12f}")
 for name, g, G in zip(["W1", "b1", "W2", "b2"], grads_ours, grads_minilr):
     print(f"  {name}: shape {g.shape}, largest difference {np.abs(g - G).max():.1e}")
@@ -157,7 +158,7 @@ theta += np.random.default_rng(3).normal(scale=0.1, size=theta.size)  # nonzero 
 
 def network_cost(theta):
     J, grads = loss_and_gradients(unflatten_params(theta, sizes), X_check, y_check,
-                                  alpha=0.1, activation="relu")
+                                  lam=0.1, activation="relu")
     return J, flatten_params(grads)
 
 
@@ -208,11 +209,11 @@ X_val, y_val = make_sum_threshold(100, random_state=1)
 print(f"positives: {y.mean():.1%} of the training set, {y_val.sum()} of the {len(y_val)} validation samples")
 
 settings = dict(hidden_layer_sizes=(10, 10, 10), activation="relu", init="xavier",
-                solver="sgd", learning_rate=0.1, batch_size=10, random_state=0)
+                update="sgd", learning_rate=0.1, batch_size=10, random_state=0)
 with warnings.catch_warnings():
     # 10 epochs is our budget, not convergence: minilr would say the cost has not settled.
     warnings.simplefilter("ignore", minilr.ConvergenceWarning)
-    net = MLPClassifier(max_epochs=10, **settings).fit(X, y, validation_data=(X_val, y_val))
+    net = MLPClassifier(max_iter=10, **settings).fit(X, y, validation_data=(X_val, y_val))
 print("cost per epoch:          ", net.history_.round(3))
 print("validation accuracy:     ", net.validation_history_)
 
@@ -247,7 +248,7 @@ rows = []
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", minilr.ConvergenceWarning)
     for epochs in range(1, 11):
-        net_k = MLPClassifier(max_epochs=epochs, **settings).fit(X, y)
+        net_k = MLPClassifier(max_iter=epochs, **settings).fit(X, y)
         p_train, p_val = net_k.predict(X), net_k.predict(X_val)
         rows.append((epochs, accuracy_score(y, p_train), f1_score(y, p_train),
                      accuracy_score(y_val, p_val), f1_score(y_val, p_val)))
@@ -347,7 +348,7 @@ assert recall[0] > recall[-1]
 #    regression) and to `[10, 30, 1]`: does the check still pass? Then, in
 #    `one_hidden_layer`, leave out the penalty term of `gW1` instead: how large
 #    is the error with `lam=0.3`, and with `lam=0`?
-# 2. Train for 30 epochs (`max_epochs=30`), with the penalty `alpha=0` and `alpha=1.0`. Does
+# 2. Train for 30 epochs (`max_iter=30`), with the penalty `lam=0` and `lam=1.0`. Does
 #    the validation F1 keep improving, and does the penalty help?
 # 3. Choose the threshold with the best validation F1 from `curves`. Why should
 #    its F1 on fresh data (`make_sum_threshold(1000, random_state=2)`) be a

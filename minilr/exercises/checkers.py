@@ -97,7 +97,7 @@ def _predict_one_vs_all(all_theta, X, first_label=0):
 def _backprop(W1, b1, W2, b2, X, y):
     from ..neural_net import loss_and_gradients  # lazily: the network is the heaviest module
 
-    _, grads = loss_and_gradients([W1, b1, W2, b2], X, y, alpha=0.0, activation="relu")
+    _, grads = loss_and_gradients([W1, b1, W2, b2], X, y, lam=0.0, activation="relu")
     return tuple(grads)
 
 
