@@ -24,7 +24,7 @@ import bench_linear  # noqa: E402
 
 def all_cases():
     cases = dict(bench_linear.CASES)
-    for module_name in ("bench_multiclass", "bench_mlp", "bench_dask"):
+    for module_name in ("bench_multiclass", "bench_mlp", "bench_dask", "bench_bandwidth"):
         module = __import__(module_name)
         cases.update(module.CASES)
     return cases

@@ -22,6 +22,7 @@ objective for callers that hold ``(w, b)`` rather than a flat vector.
 
 import numpy as np
 
+from .blocks import block_rows, sum_over_blocks, use_blocks
 from .pointwise import BINARY, SOFTMAX
 
 __all__ = [
@@ -54,7 +55,10 @@ def partial_sums(loss, w, b, X, T, offset=0.0):
     r"""The per-evaluation pass over the rows ``X``: summed loss and unscaled gradient sums.
 
     Every cost and gradient of a linear model is made here, so this is the one
-    function to change for another way of streaming over ``X``.
+    function to change for another way of streaming over ``X``. Small ``X`` (the
+    lessons' data, the digits) takes one pass, where NumPy's call overhead and not
+    memory is the limit; ``X`` beyond the cache is summed in blocks read once
+    (:mod:`minilr.blocks`).
 
     Parameters
     ----------
@@ -77,6 +81,18 @@ def partial_sums(loss, w, b, X, T, offset=0.0):
     S_b : float or ndarray of shape (K,)
         :math:`\sum_i g_i`.
     """
+    if use_blocks(X):
+        # Beyond the cache, two passes would read X from memory twice: in blocks that
+        # stay in cache, X_c.T @ g_c follows X_c @ w while X_c is still there.
+        def block(i, j):
+            return _loss_sums(loss, w, b, X[i:j], T[i:j], offset if i == 0 else 0.0)
+
+        return sum_over_blocks(block, X.shape[0], block_rows(X))
+    return _loss_sums(loss, w, b, X, T, offset)
+
+
+def _loss_sums(loss, w, b, X, T, offset):
+    """:func:`partial_sums` in one pass over ``X``: two reads of it, the fewest NumPy calls."""
     z = _times(X, w)
     z += b
     L, g = loss.fast_loss_and_residual(z, T, offset)
@@ -87,8 +103,16 @@ def hvp_sums(loss, w, b, X, v_w, v_b):
     r"""The Hessian-vector product's sums over the rows ``X``, without the penalty.
 
     Returns :math:`X^\top d` and :math:`\sum_i d_i`, where
-    :math:`d_i = \nabla^2_z \ell(z_i)\,(X_i v_w + v_b)`.
+    :math:`d_i = \nabla^2_z \ell(z_i)\,(X_i v_w + v_b)`; in cache-sized blocks
+    for a large ``X``, as :func:`partial_sums`.
     """
+    if use_blocks(X):
+        return sum_over_blocks(lambda i, j: _hvp_sums(loss, w, b, X[i:j], v_w, v_b),
+                               X.shape[0], block_rows(X))
+    return _hvp_sums(loss, w, b, X, v_w, v_b)
+
+
+def _hvp_sums(loss, w, b, X, v_w, v_b):
     d = loss.curvature(_times(X, w) + b, _times(X, v_w) + v_b)
     return _times_T(X, d), d.sum(axis=0)
 
