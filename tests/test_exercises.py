@@ -307,7 +307,10 @@ def test_student_cannot_corrupt_the_cases_by_writing_into_them():
         y[:] = 1.0
         return J
 
-    assert check_cost(vandal).passed
+    # Every value is right (the later cases were not corrupted); writing into the inputs is the fault.
+    result = check_cost(vandal)
+    assert result.mistakes == ("mutates_input",), str(result)
+    assert "`X`" in result.diagnosis and ".copy()" in result.diagnosis
 
 
 def test_float32_and_one_element_array_answers_are_accepted():
