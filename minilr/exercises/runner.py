@@ -24,7 +24,8 @@ import numpy as np
 from .calls import Call, call_quietly, call_with_limits, changed_arguments  # noqa: F401
 from .compare import ATOL, RTOL, all_finite, as_arrays, error_between, evidence, same, shapes  # noqa: F401
 
-__all__ = ["CheckResult", "Case", "Call", "Spec", "call_with_limits", "run_check", "run_spec", "assert_passes"]
+__all__ = ["CheckResult", "Case", "Call", "Spec", "call_with_limits", "call_failure", "run_check", "run_spec",
+           "assert_passes"]
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,26 @@ def _stop(exercise, key, diagnosis, case, n_cases, warnings_=()):
     return CheckResult(exercise, False, diagnosis, (key,), case.name, np.inf, n_cases, tuple(warnings_))
 
 
+def call_failure(exercise, call, case, n_cases, timeout, emitted=(), *, raised=False):
+    """The failed result when a call timed out, was not implemented or returned None (else None).
+
+    With ``raised=True``, an exception the function raised stops the check too.
+    """
+    if call.timed_out:
+        return _stop(exercise, "timeout", f"no answer within {timeout:g} s on case '{case.name}' "
+                     "(an endless loop? a loop over samples that should be vectorised?).", case, n_cases, emitted)
+    if _error_name(call) == "NotImplementedError":
+        return _stop(exercise, "not_implemented", "not implemented yet (it raised "
+                     f"NotImplementedError: {call.error}).", case, n_cases, emitted)
+    if raised and call.error is not None:
+        return _stop(exercise, "raised", f"It raised {_error_name(call)}: {call.error} [case '{case.name}', "
+                     f"at {call.where}].", case, n_cases, emitted)
+    if call.error is None and call.value is None:
+        return _stop(exercise, "returned_none", f"returned None on case '{case.name}': not "
+                     "implemented yet, or a missing `return`.", case, n_cases, emitted)
+    return None
+
+
 def _error_name(call):
     return type(call.error).__name__ if call.error is not None else ""
 
@@ -225,15 +246,9 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
         else:
             call = calls[i] if i < len(calls) else Call(timed_out=True)
         emitted.extend(w for w in call.warnings if w not in emitted)
-        if call.timed_out:
-            return _stop(exercise, "timeout", f"no answer within {timeout:g} s on case '{case.name}' "
-                         "(an endless loop? a loop over samples that should be vectorised?).", case, n, emitted)
-        if _error_name(call) == "NotImplementedError":
-            return _stop(exercise, "not_implemented", "not implemented yet (it raised "
-                         f"NotImplementedError: {call.error}).", case, n, emitted)
-        if call.error is None and call.value is None:
-            return _stop(exercise, "returned_none", f"returned None on case '{case.name}': not "
-                         "implemented yet, or a missing `return`.", case, n, emitted)
+        stopped = call_failure(exercise, call, case, n, timeout, emitted)
+        if stopped is not None:
+            return stopped
         expected = as_arrays(reference(*copy.deepcopy(case.args)))
         got = as_arrays(call.value, like=expected) if call.error is None else None
         seen.append(_Seen(case, call, got, expected))
