@@ -1,0 +1,236 @@
+"""Each submission is contained: what one student's code does never stops the batch.
+
+One batch holds a submission for every way student code takes a process
+down (an endless loop, ``sys.exit`` at import, ``os._exit`` in a function, a
+3 GB allocation, a syntax error, an import of a module that does not exist,
+``input()``, a segfault) next to a correct one. Each misbehaving submission
+gets ``error`` with a message that says what happened, and the correct one
+is still graded ``pass``. Then the grader's own bad input: an unknown
+profile, a malformed TOML profile, a path that does not exist, a folder with
+no submissions. And a teacher's TOML profile mapping their own names.
+"""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+GOOD = '''
+import numpy as np
+
+
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def costFunction(theta, X, y):
+    m = y.size
+    z = X @ theta
+    return np.mean(np.logaddexp(0, z) - y * z), X.T @ (sigmoid(z) - y) / m
+
+
+def predict(theta, X):
+    return (X @ theta >= 0).astype(int)
+
+
+def costFunctionReg(theta, X, y, lambda_):
+    m = y.size
+    J, grad = costFunction(theta, X, y)
+    reg = np.r_[0.0, theta[1:]]
+    return J + lambda_ / (2 * m) * reg @ reg, grad + lambda_ / m * reg
+'''
+
+# Each misbehaving submission: the source, the words its message must contain (any one of
+# each group), and whether the whole submission fails (exercise null) or one function.
+FUNCTION_BODY = '''
+import numpy as np
+
+
+def costFunction(theta, X, y):
+{body}
+'''
+BAD = {
+    "endless_loop.py": (FUNCTION_BODY.format(body="    while True:\n        pass"),
+                        [("timed out", "time limit", "timeout")], "function"),
+    "exits_at_import.py": ("import sys\n\nsys.exit(3)\n" + GOOD,
+                           [("exit",), ("3",)], "submission"),
+    "os_exit.py": ("import os\n" + FUNCTION_BODY.format(body="    os._exit(0)"),
+                   [("exit",)], "function"),
+    "memory_hog.py": (FUNCTION_BODY.format(
+        body="    table = np.ones(3 * 1024**3 // 8)  # 3 GB\n    return table.sum(), theta"),
+                      [("memory",)], "function"),
+    "asks_for_input.py": (FUNCTION_BODY.format(body='    answer = input("lambda? ")\n    return 0.0, theta'),
+                          [("input", "stdin", "eof")], "function"),
+    "segfault.py": ("import ctypes\n" + FUNCTION_BODY.format(body="    return ctypes.string_at(0)"),
+                    [("crash", "segmentation", "signal", "sigsegv", "killed")], "function"),
+    # line 7 is the def without its colon
+    "syntax_error.py": ("import numpy as np\n\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+                        "def costFunction(theta, X, y)\n    return 0.0, theta\n",
+                        [("syntax",), ("line 7",)], "submission"),
+    "missing_module.py": ("import numpy as np\nfrom course_helpers_2024 import sigmoid\n\n\n"
+                          "def costFunction(theta, X, y):\n    h = sigmoid(X @ theta)\n"
+                          "    return np.mean(-y * np.log(h) - (1 - y) * np.log(1 - h)), X.T @ (h - y) / y.size\n",
+                          [("course_helpers_2024",)], "submission"),
+}
+
+
+def run_check(*args, timeout=600):
+    command = [sys.executable, "-m", "minilr", "check", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One run over the misbehaving submissions and a good one: (CompletedProcess, records by submission)."""
+    tmp = tmp_path_factory.mktemp("containment")
+    folder = tmp / "class"
+    folder.mkdir()
+    (folder / "good_student.py").write_text(GOOD)
+    for name, (source, _, _) in BAD.items():
+        (folder / name).write_text(source)
+    report = tmp / "report.json"
+    proc = run_check(folder, "--format", "json", "--report", report, "--jobs", "2",
+                     "--timeout", "2", "--memory", "1000", "--profile", "ex2", timeout=900)
+    assert report.is_file(), f"no report (exit {proc.returncode}); stderr:\n{proc.stderr[-3000:]}"
+    records = {}
+    for r in json.loads(report.read_text()):
+        records.setdefault(r["submission"], []).append(r)
+    return proc, records
+
+
+def test_batch_finishes_with_exit_code_zero(batch):
+    proc, records = batch
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert set(records) == set(BAD) | {"good_student.py"}
+
+
+def test_good_submission_is_still_graded(batch):
+    _, records = batch
+    good = {r["exercise"]: r for r in records["good_student.py"]}
+    assert set(good) == {"ex2:sigmoid", "ex2:costFunction", "ex2:predict", "ex2:costFunctionReg"}
+    for r in good.values():
+        assert (r["verdict"], r["points"]) == ("pass", r["max_points"]), r
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_misbehaving_submission_gets_error_with_a_specific_message(batch, name):
+    _, records = batch
+    _, words, scope = BAD[name]
+    if scope == "submission":
+        (record,) = [r for r in records[name] if r["exercise"] is None]
+        assert record["function"] is None
+    else:
+        (record,) = [r for r in records[name] if r["exercise"] == "ex2:costFunction"]
+        assert record["function"] == "costFunction"
+    assert record["verdict"] == "error", record
+    assert record["points"] == 0
+    message = record["message"].lower()
+    for group in words:
+        assert any(word in message for word in group), f"{name}: none of {group} in {record['message']!r}"
+    assert sum(r["points"] for r in records[name]) == 0
+
+
+# ------------------------------------------------------------------ the grader's own bad input
+KNOWN_PROFILES = ("minilr", "lesson", "ex2", "ex3", "ex4")
+
+
+@pytest.fixture
+def one_submission(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text(GOOD)
+    return path
+
+
+def test_unknown_profile_lists_the_known_ones(one_submission):
+    proc = run_check(one_submission, "--profile", "ex5")
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "ex5" in proc.stderr
+    for name in KNOWN_PROFILES:
+        assert name in proc.stderr, f"{name} not listed in: {proc.stderr}"
+
+
+def test_malformed_toml_profile_names_the_line(one_submission, tmp_path):
+    profile = tmp_path / "course.toml"
+    profile.write_text('name = "course"\n\n[exercises.cost]\ncheck = "cost\nfunction = "compute_cost"\n')
+    proc = run_check(one_submission, "--profile", profile)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "course.toml" in proc.stderr and "line 4" in proc.stderr, proc.stderr
+
+
+def test_path_that_does_not_exist_is_named(tmp_path):
+    missing = tmp_path / "submisions"
+    proc = run_check(missing)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "submisions" in proc.stderr and ("not exist" in proc.stderr or "no such" in proc.stderr.lower())
+
+
+def test_folder_without_submissions_says_so(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("grades are due on Friday\n")
+    (folder / "data.csv").write_text("1,2,3\n")
+    proc = run_check(folder)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    message = proc.stderr.lower()
+    assert "class" in message and "no submission" in message and ".py" in message and ".ipynb" in message
+
+
+# ------------------------------------------------------------------ a teacher's own profile
+COURSE_TOML = '''
+name = "ml101"
+
+[exercises.logistic]
+check = "sigmoid"
+function = "logistic"
+
+[exercises.cost]
+check = "cost"
+function = "compute_cost"
+args = ["X", "y", "theta"]
+
+[exercises.grad]
+check = "gradient"
+function = ["compute_gradient", "gradient"]
+args = ["X", "y", "theta"]
+'''
+
+COURSE_STUDENT = '''
+import numpy as np
+
+
+def logistic(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def compute_cost(X, y, theta):
+    z = X @ theta
+    return np.mean(np.logaddexp(0, z) - y * z)
+
+
+def compute_gradient(X, y, theta):
+    return X.T @ (y - logistic(X @ theta)) / len(y)
+'''
+
+
+def test_teachers_toml_profile_maps_their_names_onto_the_checkers(tmp_path):
+    profile = tmp_path / "ml101.toml"
+    profile.write_text(COURSE_TOML)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alex.py").write_text(COURSE_STUDENT)
+    report = tmp_path / "report.json"
+    proc = run_check(folder, "--profile", profile, "--format", "json", "--report", report)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = {r["exercise"]: (r["function"], r["verdict"], sorted(r["mistakes"]))
+           for r in json.loads(report.read_text())}
+    assert got == {
+        "ml101:logistic": ("logistic", "pass", []),
+        "ml101:cost": ("compute_cost", "pass", []),
+        "ml101:grad": ("compute_gradient", "fail", ["sign_flipped"]),
+    }, textwrap.shorten(proc.stderr, 2000)
