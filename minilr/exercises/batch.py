@@ -22,11 +22,13 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from .calls import Call
+from .compare import as_arrays
 from .detect import match_functions
 from .extract import find_submissions, read_file
 from .profiles import BUILTIN, load_profile, spec_for
@@ -49,7 +51,10 @@ class _Specs:
     def __call__(self, profile, exercise):
         key = (profile.name, profile.source, exercise.name)
         if key not in self._specs:
-            self._specs[key] = spec_for(profile, exercise)
+            spec = spec_for(profile, exercise)
+            if spec.reference is not None:  # as many outputs as the reference returns
+                spec = replace(spec, n_outputs=len(as_arrays(spec.reference(*spec.cases[0].args))))
+            self._specs[key] = spec
         return self._specs[key]
 
 

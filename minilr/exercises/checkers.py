@@ -280,6 +280,9 @@ def predict_one_vs_all_spec(seed=0, *, first_label=0):
         case("one sample, K=4", 4, 1, 4),
         case("K=2 classes, 6 samples", 2, 6, 3),
         case("as many samples as classes (K = m = 3)", 3, 3, 2),
+        # Sample i is class i % 3 with a score of +1000, every other class -1000.
+        Case("|z| = 1000", (np.column_stack([np.full(3, -1000.0), 2000.0 * np.eye(3)]), np.eye(3)[[0, 1, 2, 1]]),
+             extreme=True),
     )
     return Spec("predict_one_vs_all", cases, partial(_predict_one_vs_all, first_label=first_label),
                 tuple(mistakes_for("predict_one_vs_all")), {"first_label": first_label}, names=("labels",),

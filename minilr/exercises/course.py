@@ -73,8 +73,11 @@ def predict_network_spec(seed=0, *, first_label=0):
     def case(name, m, n=3, n_h=4, K=3):
         return Case(name, (rng.normal(size=(n_h, n + 1)), rng.normal(size=(K, n_h + 1)), rng.normal(size=(m, n))))
 
+    Theta1, Theta2 = rng.normal(size=(4, 4)), np.zeros((3, 5))
+    Theta2[:, 0] = [-1000.0, 1000.0, -1000.0]  # every sample is class 1, the outputs at +-1000
     cases = (case("random, K=3 classes, 8 samples", 8), case("one sample, K=4", 1, K=4),
-             case("as many samples as classes (K = m = 3)", 3))
+             case("as many samples as classes (K = m = 3)", 3),
+             Case("|z| = 1000", (Theta1, Theta2, rng.normal(size=(4, 3))), extreme=True))
     return Spec("predict_network", cases, partial(v.predict_network, first_label=first_label),
                 tuple(mistakes_for("predict_network")), {"first_label": first_label}, names=("p",),
                 arg_names=("Theta1", "Theta2", "X"))
@@ -84,7 +87,7 @@ def sigmoid_gradient_spec(seed=0):
     """``(z) -> sigmoid(z) * (1 - sigmoid(z))``: ex4's ``sigmoidGradient``, elementwise."""
     rng = np.random.default_rng(seed)
     cases = (Case("random z of shape (4, 3)", (rng.normal(scale=3.0, size=(4, 3)),)),
-             Case("z = 0.0, a scalar", (0.0,)),
+             Case("z = 0 and +-2", (np.array([0.0, 2.0, -2.0]),)),
              Case("z from -1000 to 1000", (np.array([-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0]),),
                   extreme=True))
     return Spec("sigmoid_gradient", cases, v.sigmoid_gradient, tuple(mistakes_for("sigmoid_gradient")),

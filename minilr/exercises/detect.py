@@ -11,8 +11,9 @@ ones whose parameter names agree most (case and underscores aside) win, so
 A submission *targets* a profile when one of its functions fits that
 profile only (``costFunction`` is ex2's, ``cost`` minilr's); a function
 several profiles share (``sigmoid``) is graded under each targeted profile
-that has it, or under the first candidate (minilr first) when no profile is
-targeted. ``missing`` records are given only for the exercises of the
+that has it, under the first candidate (minilr first) when no profile is
+targeted, and not at all when the targeted profiles do not ask for it (a
+``sigmoid`` helper in an ex3 or ex4 submission). ``missing`` records are given only for the exercises of the
 targeted profiles (of the profile given, with ``--profile``).
 """
 
@@ -77,7 +78,7 @@ def match_functions(functions, profiles, *, given=False):
     targeted.sort(key=lambda p: [q.name for q in profiles].index(p.name))
     chosen = {}
     for name, fits in candidates.items():
-        within = [(p, e) for p, e in fits if p in targeted] or fits[:1]
+        within = [(p, e) for p, e in fits if p in targeted] or (fits[:1] if not targeted else [])
         for p, e in within:
             key = (p.name, e.name)
             # One function per exercise: the first of the exercise's accepted names that the file has.

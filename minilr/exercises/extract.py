@@ -99,9 +99,9 @@ def _scan(tree):
     for stmt in body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             kept.append(stmt)
-            for alias in stmt.names:
-                if alias.name != "*":
-                    functions.setdefault((alias.asname or alias.name).split(".")[0], (None, 0, True))
+            for alias in stmt.names if isinstance(stmt, ast.ImportFrom) else ():
+                if alias.name != "*":  # `from scipy.special import expit as sigmoid`: a function
+                    functions.setdefault(alias.asname or alias.name, (None, 0, True))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             kept.append(stmt)
             if not isinstance(stmt, ast.ClassDef):
@@ -114,8 +114,11 @@ def _scan(tree):
         names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
         if names & used:
             kept.append(stmt)
-        for name in names:  # `sigmoid = expit`: a function by assignment, parameters unknown
-            functions.setdefault(name, (None, 0, True))
+        value = stmt.value
+        if len(names) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, (ast.Name, ast.Attribute)):
+            functions.setdefault(targets[0].id, (None, 0, True))  # `sigmoid = expit`: parameters unknown
+        elif len(names) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, ast.Lambda):
+            functions.setdefault(targets[0].id, _params(value))
     kept.sort(key=lambda s: s.lineno)
     return functions, kept
 

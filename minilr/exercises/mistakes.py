@@ -369,6 +369,7 @@ CATALOGUE += [
             v.predict_binary_probabilities),
     Mistake("unstable_sigmoid", "predict_binary", _UNSTABLE, v.predict_binary_naive),
     Mistake("unstable_sigmoid", "predict_network", _UNSTABLE, v.predict_network_naive),
+    Mistake("unstable_sigmoid", "predict_one_vs_all", _UNSTABLE, v.predict_one_vs_all_naive),
     Mistake("returns_probabilities", "predict_one_vs_all", _PROBABILITIES + " Take the argmax over axis 1.",
             v.predict_one_vs_all_probabilities),
     Mistake("labels_off_by_one", "predict_network", "The labels are off by one: they run 1..K where this "

@@ -88,6 +88,10 @@ def _scores(all_theta, X):
     return np.column_stack([np.ones(X.shape[0]), X]) @ all_theta.T
 
 
+def predict_one_vs_all_naive(all_theta, X, first_label=0):
+    return np.argmax(_naive(_scores(all_theta, X)), axis=1) + first_label
+
+
 def predict_one_vs_all_probabilities(all_theta, X, first_label=0):
     return sigmoid(_scores(all_theta, X))
 
