@@ -40,6 +40,7 @@ __all__ = ["grade", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 WORKER = str(Path(__file__).with_name("worker.py"))
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
 GRACE = 3.0  # seconds past a call's own limit before its process is killed
+_LIVE = set()  # the students' processes running now, killed if the grader is interrupted
 
 
 class _Specs:
@@ -99,6 +100,7 @@ def _run_worker(job, timeout, load_timeout):
         proc = subprocess.Popen([sys.executable, "-I", WORKER, job_path], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp, env=env,
                                 start_new_session=True)
+        _LIVE.add(proc)
         buffer, deadline, ended = b"", time.monotonic() + load_timeout + 10.0, False
         try:
             while not ended:
@@ -124,6 +126,7 @@ def _run_worker(job, timeout, load_timeout):
             if not ended:
                 yield {"event": "died", "reason": "exit", "returncode": proc.wait(timeout=10)}
         finally:
+            _LIVE.discard(proc)
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -276,15 +279,25 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     from tqdm.auto import tqdm
 
     specs, records = _Specs(), []
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool, \
-            tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
-        futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
-                               memory_mb=memory_mb) for s in subs]
-        for future in as_completed(futures):
-            done = future.result()
-            records += done
-            if on_record is not None:
-                on_record(done)
-            bar.update(1)
+    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+    try:
+        with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
+            futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
+                                   memory_mb=memory_mb) for s in subs]
+            for future in as_completed(futures):
+                done = future.result()
+                records += done
+                if on_record is not None:
+                    on_record(done)
+                bar.update(1)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in list(_LIVE):  # the running students' processes end with the grader
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        raise
+    pool.shutdown()
     order = {s.name: i for i, s in enumerate(subs)}
     return sorted(records, key=lambda r: order[r["submission"]])

@@ -35,7 +35,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Exercise", "Profile", "ProfileError", "KINDS", "BUILTIN", "load_profile", "spec_for"]
+__all__ = ["Exercise", "Profile", "ProfileError", "KINDS", "BUILTIN", "load_profile", "spec_for", "check_exercise"]
 
 
 class ProfileError(ValueError):
@@ -300,3 +300,21 @@ def spec_for(profile, exercise, seed=0):
     optional = KINDS[ex.kind][1]
     spec = course.adapt(spec, ex.args, {k: v for k, v in optional.items() if k not in ex.args})
     return replace(spec, exercise=f"{profile.name}:{ex.name}")
+
+
+def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
+    """Check one function, in this process, as the profile's exercise (``check_exercise(f, "costFunction", profile="ex2")``).
+
+    Returns
+    -------
+    CheckResult
+        Use ``assert_passes(result, profile=profile)`` so that a fragile
+        answer passes under a lenient profile.
+    """
+    from .runner import run_spec
+
+    profile = load_profile(profile)
+    names = [e.name for e in profile.exercises]
+    if exercise not in names:
+        raise ProfileError(f"profile '{profile.name}' has no exercise '{exercise}'; it has {', '.join(names)}.")
+    return run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout)

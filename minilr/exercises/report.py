@@ -89,7 +89,8 @@ class ReportWriter:
 
     def _write(self):
         tmp = self.path.with_name(f".{self.path.name}.partial")
-        tmp.write_text(render(self.records, self.fmt), encoding="utf-8")
+        ordered = sorted(self.records, key=lambda r: r["submission"])  # stable: each one's records stay in order
+        tmp.write_text(render(ordered, self.fmt), encoding="utf-8")
         os.replace(tmp, self.path)
 
 
