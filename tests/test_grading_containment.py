@@ -234,3 +234,48 @@ def test_teachers_toml_profile_maps_their_names_onto_the_checkers(tmp_path):
         "ml101:cost": ("compute_cost", "pass", []),
         "ml101:grad": ("compute_gradient", "fail", ["sign_flipped"]),
     }, textwrap.shorten(proc.stderr, 2000)
+
+
+# ------------------------------------------------------------------ an interrupted run
+SLOW = FUNCTION_BODY.format(body="    import time\n    time.sleep(120)\n    return 0.0, theta")
+
+
+def test_interrupted_run_leaves_a_valid_partial_report(tmp_path):
+    """Records are written as submissions finish: stopping the run keeps what was graded."""
+    import os
+    import signal
+    import time
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a_good_student.py").write_text(GOOD)
+    (folder / "b_slow_student.py").write_text(SLOW)
+    report = tmp_path / "report.json"
+    command = [sys.executable, "-m", "minilr", "check", str(folder), "--format", "json", "--report", str(report),
+               "--jobs", "2", "--timeout", "300", "--no-progress"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        partial = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.5)
+            try:
+                partial = json.loads(report.read_text())
+            except (FileNotFoundError, ValueError):
+                continue
+            if any(r["submission"] == "a_good_student.py" for r in partial):
+                break
+        assert proc.poll() is None, f"the run ended before the slow student was graded: {proc.communicate()}"
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the teacher's terminal
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    records = json.loads(report.read_text())  # still a valid JSON document
+    good = [r for r in records if r["submission"] == "a_good_student.py"]
+    assert {r["exercise"] for r in good} == {"ex2:sigmoid", "ex2:costFunction", "ex2:predict", "ex2:costFunctionReg"}
+    assert all(r["verdict"] == "pass" for r in good)
+    slow = [r for r in records if r["submission"] == "b_slow_student.py"]
+    assert all(r["points"] == 0 for r in slow)  # an unfinished submission never scores
