@@ -279,3 +279,29 @@ def test_interrupted_run_leaves_a_valid_partial_report(tmp_path):
     assert all(r["verdict"] == "pass" for r in good)
     slow = [r for r in records if r["submission"] == "b_slow_student.py"]
     assert all(r["points"] == 0 for r in slow)  # an unfinished submission never scores
+
+
+# ------------------------------------------------------------------ notebooks' shell escapes
+def test_notebook_shell_commands_and_magics_are_never_run(tmp_path):
+    """`!cmd`, `%system`, `%%bash` and `%%writefile` cells are the student's, not the grader's, to run."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    markers = [tmp_path / f"ran_{i}" for i in range(4)]
+    nb = new_notebook(cells=[
+        new_code_cell(f"!touch {markers[0]}"),
+        new_code_cell(f"%system touch {markers[1]}"),
+        new_code_cell(f"%%bash\ntouch {markers[2]}"),
+        new_code_cell(f"%%writefile {markers[3]}\nprint('hello')"),
+        new_code_cell(GOOD),
+    ])
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nbformat.write(nb, folder / "magic_student.ipynb")
+    report = tmp_path / "report.json"
+    proc = run_check(folder, "--format", "json", "--report", report)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    records = json.loads(report.read_text())
+    assert {(r["exercise"], r["verdict"]) for r in records} == {
+        ("ex2:sigmoid", "pass"), ("ex2:costFunction", "pass"), ("ex2:predict", "pass"), ("ex2:costFunctionReg", "pass")}
+    assert [m.name for m in markers if m.exists()] == []
