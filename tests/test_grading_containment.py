@@ -181,7 +181,9 @@ def test_folder_without_submissions_says_so(tmp_path):
 
 # ------------------------------------------------------------------ a teacher's own profile
 COURSE_TOML = '''
+# ML 101, homework 3: our own names and argument orders, graded by minilr's checks.
 name = "ml101"
+strict = true            # here a sigmoid that overflows loses its point
 
 [exercises.logistic]
 check = "sigmoid"
@@ -190,16 +192,33 @@ function = "logistic"
 [exercises.cost]
 check = "cost"
 function = "compute_cost"
-args = ["X", "y", "theta"]
+args = ["X", "y", "theta"]      # no lambda in this course: the check uses lam = 0
+points = 2
 
 [exercises.grad]
 check = "gradient"
 function = ["compute_gradient", "gradient"]
 args = ["X", "y", "theta"]
+
+[exercises.train]
+check = "one_vs_all"
+function = "train_all"
+args = ["X", "y", "lam", "K"]
+ones_column = true
+first_label = 1
+
+[exercises.classify]
+check = "predict_one_vs_all"
+function = "classify"
+args = ["X", "all_theta"]
+ones_column = true
+first_label = 1
 '''
 
-COURSE_STUDENT = '''
+COURSE_STUDENTS = {
+    "alex.py": '''
 import numpy as np
+from scipy.optimize import minimize
 
 
 def logistic(z):
@@ -215,7 +234,37 @@ def compute_cost(X, y, theta):
 
 def compute_gradient(X, y, theta):
     return X.T @ (y - logistic(X @ theta)) / len(y)
-'''
+
+
+def _cost_grad(theta, X, y, lam):
+    m = len(y)
+    z = X @ theta
+    reg = np.r_[0.0, theta[1:]]
+    J = np.mean(np.logaddexp(0, z) - y * z) + lam / (2 * m) * reg @ reg
+    return J, X.T @ (logistic(z) - y) / m + lam / m * reg
+
+
+def train_all(X, y, lam, K):
+    return np.array([minimize(_cost_grad, np.zeros(X.shape[1]), (X, (y == k).astype(float), lam),
+                              jac=True, method="BFGS").x for k in range(1, K + 1)])
+
+
+def classify(X, all_theta):
+    return np.argmax(X @ all_theta.T, axis=1) + 1
+''',
+    "bea.py": '''
+import numpy as np
+
+
+def logistic(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def compute_cost(X, y, theta):
+    z = X.dot(theta)
+    return np.sum(np.logaddexp(0, z) - y * z) / len(y)
+''',
+}
 
 
 def test_teachers_toml_profile_maps_their_names_onto_the_checkers(tmp_path):
@@ -223,17 +272,30 @@ def test_teachers_toml_profile_maps_their_names_onto_the_checkers(tmp_path):
     profile.write_text(COURSE_TOML)
     folder = tmp_path / "class"
     folder.mkdir()
-    (folder / "alex.py").write_text(COURSE_STUDENT)
+    for name, source in COURSE_STUDENTS.items():
+        (folder / name).write_text(source)
     report = tmp_path / "report.json"
     proc = run_check(folder, "--profile", profile, "--format", "json", "--report", report)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    got = {r["exercise"]: (r["function"], r["verdict"], sorted(r["mistakes"]))
+    got = {(r["submission"], r["exercise"]): (r["function"], r["verdict"], sorted(r["mistakes"]), r["points"],
+                                              r["max_points"])
            for r in json.loads(report.read_text())}
-    assert got == {
-        "ml101:logistic": ("logistic", "pass", []),
-        "ml101:cost": ("compute_cost", "pass", []),
-        "ml101:grad": ("compute_gradient", "fail", ["sign_flipped"]),
-    }, textwrap.shorten(proc.stderr, 2000)
+    expected = {
+        ("alex.py", "ml101:logistic"): ("logistic", "pass", [], 1, 1),
+        ("alex.py", "ml101:cost"): ("compute_cost", "pass", [], 2, 2),
+        ("alex.py", "ml101:grad"): ("compute_gradient", "fail", ["sign_flipped"], 0, 1),
+        ("alex.py", "ml101:train"): ("train_all", "pass", [], 1, 1),
+        ("alex.py", "ml101:classify"): ("classify", "pass", [], 1, 1),
+        # strict = true in the profile: the textbook sigmoid scores nothing
+        ("bea.py", "ml101:logistic"): ("logistic", "fail", ["unstable_sigmoid"], 0, 1),
+        ("bea.py", "ml101:cost"): ("compute_cost", "pass", [], 2, 2),
+    }
+    for key, (function, verdict, mistakes, points, max_points) in expected.items():
+        assert got.get(key) == (function, verdict, mistakes, points, max_points), (key, got.get(key),
+                                                                                   textwrap.shorten(proc.stderr, 500))
+    missing = {key for key, value in got.items() if value[1] == "missing"}
+    assert missing == {("bea.py", "ml101:grad"), ("bea.py", "ml101:train"), ("bea.py", "ml101:classify")}
+    assert set(got) == set(expected) | missing
 
 
 # ------------------------------------------------------------------ an interrupted run
