@@ -202,11 +202,10 @@ def test_textbook_solution_is_never_fail_under_its_course_profile(profile, tmp_p
     assert any(r["verdict"] == "fragile" for r in found), "the textbook sigmoid was not noticed at |z| = 1000"
 
 
-@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize("profile", sorted(STABLE))
-def test_stable_solution_passes_under_its_profile(profile, strict, tmp_path):
+def test_stable_solution_passes_under_its_profile_even_strict(profile, tmp_path):
     folder = copy_submissions(STABLE[profile], tmp_path / "class")
-    _, records = grade(folder, tmp_path, "--profile", profile, *(["--strict"] if strict else []))
+    _, records = grade(folder, tmp_path, "--profile", profile, "--strict")
     assert {r["submission"] for r in graded(records)} == set(STABLE[profile])
     for r in records:
         if r["verdict"] == "missing":  # the minilr loop solution stops at the GD step
@@ -263,9 +262,9 @@ SMALL_CLASS = ["mchen_minilr_exercises.py", "amira_lesson.py", "ex2_nguyen.py", 
                "ivan_ex2_ex3.py"]
 
 
-def test_csv_has_one_row_per_submission_and_one_column_per_exercise(tmp_path):
+def test_csv_has_one_row_per_submission_and_one_column_per_exercise(corpus_run, tmp_path):
+    records = [r for r in corpus_run[1] if r["submission"] in SMALL_CLASS]
     folder = copy_submissions(SMALL_CLASS, tmp_path / "class")
-    _, records = grade(folder, tmp_path)
     _, rows = grade(folder, tmp_path, fmt="csv")
     report_text = sorted(tmp_path.glob("report_csv_*.csv"))[-1].read_text()
     assert sorted(row["submission"] for row in rows) == sorted(SMALL_CLASS)
@@ -292,9 +291,9 @@ def test_csv_scores_a_submission_that_cannot_load_as_zero_of_the_full_marks(tmp_
     assert "line 12" in rows["zoe_ex3.py"]["problems"]
 
 
-def test_gradescope_results_have_scored_named_tests(tmp_path):
+def test_gradescope_results_have_scored_named_tests(corpus_run, tmp_path):
+    records = [r for r in corpus_run[1] if r["submission"] == "ex2_nguyen.py"]
     folder = copy_submissions(["ex2_nguyen.py"], tmp_path / "class")
-    _, records = grade(folder, tmp_path)
     _, results = grade(folder, tmp_path, fmt="gradescope")
     tests = results["tests"]
     assert len(tests) == len(records)
