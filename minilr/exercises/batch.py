@@ -12,15 +12,9 @@ a new process grades the rest. Records reach ``on_record`` as each
 submission finishes.
 """
 
-import json
 import os
-import pickle
-import select
 import signal
-import subprocess
 import sys
-import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -31,16 +25,14 @@ from .calls import Call
 from .compare import as_arrays
 from .detect import match_functions
 from .extract import find_submissions, read_file
+from .processes import Zygote, kill_all, run_worker
 from .profiles import BUILTIN, load_profile, spec_for
 from .runner import run_spec
 from .verdicts import record_for, submission_error
 
 __all__ = ["grade", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
-WORKER = str(Path(__file__).with_name("worker.py"))
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
-GRACE = 3.0  # seconds past a call's own limit before its process is killed
-_LIVE = set()  # the students' processes running now, killed if the grader is interrupted
 
 
 class _Specs:
@@ -89,50 +81,6 @@ def _as_call(event, n_outputs):
                 mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)))
 
 
-def _run_worker(job, timeout, load_timeout):
-    """Run one worker on ``job``; yields its events, then ``{"event": "died", ...}`` if it did not end."""
-    with tempfile.TemporaryDirectory(prefix="minilr-grade-") as tmp:
-        job_path = os.path.join(tmp, "job.pkl")
-        with open(job_path, "wb") as f:
-            pickle.dump(job, f)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
-        proc = subprocess.Popen([sys.executable, "-I", WORKER, job_path], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp, env=env,
-                                start_new_session=True)
-        _LIVE.add(proc)
-        buffer, deadline, ended = b"", time.monotonic() + load_timeout + 10.0, False
-        try:
-            while not ended:
-                left = deadline - time.monotonic()
-                ready, _, _ = select.select([proc.stdout], [], [], max(left, 0))
-                if not ready:
-                    yield {"event": "died", "reason": "timeout"}
-                    return
-                chunk = os.read(proc.stdout.fileno(), 1 << 16)
-                if not chunk:
-                    break
-                buffer += chunk
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    try:
-                        event = json.loads(line)
-                    except ValueError:
-                        continue  # not the worker's: ignore
-                    ended = event.get("event") == "end"
-                    deadline = time.monotonic() + (timeout if event.get("event") in ("start", "call")
-                                                   else load_timeout) + GRACE
-                    yield event
-            if not ended:
-                yield {"event": "died", "reason": "exit", "returncode": proc.wait(timeout=10)}
-        finally:
-            _LIVE.discard(proc)
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            proc.stdout.close()
-
-
 def _job(files, functions, timeout, memory_mb, load_timeout):
     entries = [{"path": f.path, "kind": f.kind, "source": f.source, "chunks": f.chunks, "fallback": f.chunks}
                for f in files]
@@ -141,7 +89,8 @@ def _job(files, functions, timeout, memory_mb, load_timeout):
             "load_timeout": load_timeout, "sys_path": folders}
 
 
-def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB):
+def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
+                     zygote=None):
     """The records of one submission (a list of dicts), never raising for what the student did."""
     files = [read_file(p) for p in sub.files]
     functions = {}
@@ -167,7 +116,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
                    timeout, memory_mb, load_timeout)
         current, loaded = None, False
-        for event in _run_worker(job, timeout, load_timeout):
+        for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
             if kind == "load_error":
                 return [submission_error(sub.name, _load_message(event, timeout, memory_mb), max_points)]
@@ -245,7 +194,7 @@ def _death_message(event, when, timeout):
 
 
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
-          only=None, on_record=None, progress=True):
+          only=None, on_record=None, progress=True, fork=True):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
 
     Parameters
@@ -268,6 +217,10 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Called with the list of one submission's records as soon as it is graded.
     progress : bool
         Show a tqdm bar with an ETA over the submissions.
+    fork : bool
+        Fork the students' processes from one warm process that has NumPy
+        and SciPy imported (:class:`~minilr.exercises.processes.Zygote`);
+        False starts a fresh interpreter for each.
     """
     profile = load_profile(profile) if profile is not None else None
     subs = find_submissions(paths)
@@ -280,10 +233,11 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
 
     specs, records = _Specs(), []
     pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+    zygote = Zygote() if fork else None
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
-                                   memory_mb=memory_mb) for s in subs]
+                                   memory_mb=memory_mb, zygote=zygote) for s in subs]
             for future in as_completed(futures):
                 done = future.result()
                 records += done
@@ -292,12 +246,11 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
                 bar.update(1)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
-        for proc in list(_LIVE):  # the running students' processes end with the grader
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_all()  # the running students' processes end with the grader
         raise
-    pool.shutdown()
+    finally:
+        pool.shutdown()
+        if zygote is not None:
+            zygote.close()
     order = {s.name: i for i, s in enumerate(subs)}
     return sorted(records, key=lambda r: order[r["submission"]])

@@ -162,7 +162,7 @@ def read_file(path):
         _read_notebook(path, sf)
         return sf
     try:
-        sf.source = path.read_text(encoding="utf-8")
+        sf.source = path.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor
     except (OSError, UnicodeDecodeError) as exc:
         sf.error = f"cannot be read ({type(exc).__name__}: {exc})"
         return sf

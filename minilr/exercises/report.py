@@ -4,8 +4,9 @@
   keys ``submission, exercise, function, verdict, mistakes, points,
   max_points, message, profile``.
 * ``csv``: one row per submission, one column per exercise holding its
-  points, then ``total``, ``max_points`` and ``problems`` (the verdicts that
-  are not ``pass``, with their mistakes).
+  points (0 in every column for a submission that could not be loaded), then
+  ``total``, ``max_points`` and ``problems`` (the verdicts that are not
+  ``pass``, with their mistakes).
 * ``gradescope``: the ``results.json`` Gradescope's autograder reads
   (``score`` and ``tests``, each with ``name``, ``score``, ``max_score``,
   ``status`` and ``output``); for several submissions, an object of one
@@ -40,6 +41,8 @@ def _csv(records):
     writer.writerow(["submission", *exercises, "total", "max_points", "problems"])
     for name, rs in _by_submission(records).items():
         points = {r["exercise"]: r["points"] for r in rs if r["exercise"]}
+        if any(r["exercise"] is None for r in rs):  # could not be loaded: 0 everywhere, never a blank
+            points = dict.fromkeys(exercises, 0.0)
         problems = "; ".join(_problem(r) for r in rs if r["verdict"] != "pass")
         writer.writerow([name, *(f"{points[e]:g}" if e in points else "" for e in exercises),
                          f"{sum(r['points'] for r in rs):g}", f"{sum(r['max_points'] for r in rs):g}", problems])

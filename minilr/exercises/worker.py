@@ -1,7 +1,10 @@
 """The student's process: load one submission, call its functions on the cases given, report plain numbers.
 
-Run by :mod:`minilr.exercises.batch` as a script (``python -I worker.py
-JOB``), never imported by minilr, so that it starts with NumPy only. The job
+Run by :mod:`minilr.exercises.batch` as a script, never imported by minilr:
+either ``python -I worker.py JOB`` for one submission, or once per class as
+``python -I worker.py --zygote FD``, which imports NumPy and SciPy once and
+forks a fresh child per submission (each in its own session, with its own
+limits), so that a class does not pay those imports 200 times. The job
 (a pickle written by the grader) names the files, the functions and their
 cases; every event is one JSON line on the grader's pipe: ``loaded`` (or
 ``load_error``), then for each function ``start`` and one ``call`` per case
@@ -184,13 +187,77 @@ def main(job_path, out):
     out.write(json.dumps({"event": "end"}) + "\n")
 
 
-if __name__ == "__main__":
-    _out = os.fdopen(os.dup(1), "w", buffering=1)
-    _null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(_null, 0)  # input() gets EOF at once
-    os.dup2(_null, 1)  # the student's prints (a "PASS" among them) reach nobody
-    sys.stdin, sys.stdout = open(os.devnull), open(os.devnull, "w")
-    sys.stderr = open(os.devnull, "w")
-    main(sys.argv[1], _out)
-    _out.flush()
+def _silence():
+    """stdin at EOF (``input()`` fails at once); the student's prints, a "PASS" among them, reach nobody."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    sys.stdin, sys.stdout, sys.stderr = open(os.devnull), open(os.devnull, "w"), open(os.devnull, "w")
+
+
+def _child(job_path, out):
+    try:
+        main(job_path, out)
+        out.flush()
+    except BaseException:  # noqa: BLE001 - the worker's own failure: the grader sees the exit status
+        os._exit(70)
     os._exit(0)  # skip the student's atexit handlers and finalisers
+
+
+def zygote(sock_fd):
+    """Import NumPy and SciPy once, then fork one contained child per job the grader sends.
+
+    The grader sends ``{"id", "job"}`` with the write end of a pipe (``SCM_RIGHTS``)
+    over a SEQPACKET socket; the child reports on that pipe. This process
+    reports ``{"id", "pid"}`` after each fork and ``{"id", "status"}`` when
+    the child ends, on its stdout. It ends when the grader closes the socket.
+    """
+    import select
+    import socket
+
+    for name in ("scipy.special", "scipy.optimize"):  # what students import; never sklearn or matplotlib
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    sock = socket.socket(fileno=sock_fd)
+    report = os.fdopen(os.dup(1), "w", buffering=1)
+    children, open_ = {}, True
+    while open_ or children:
+        ready, _, _ = select.select([sock] if open_ else [], [], [], 0.02)
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            report.write(json.dumps({"id": children.pop(pid), "status": os.waitstatus_to_exitcode(status)}) + "\n")
+        if not ready:
+            continue
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 65536, 1)
+        except OSError:
+            message, fds = b"", []
+        if not message:
+            open_ = False
+            continue
+        request = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            report.close()
+            os.setsid()
+            os.chdir(os.path.dirname(request["job"]))
+            out = os.fdopen(fds[0], "w", buffering=1)
+            _silence()
+            _child(request["job"], out)
+        os.close(fds[0])
+        children[pid] = request["id"]
+        report.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--zygote":
+        zygote(int(sys.argv[2]))
+        sys.exit(0)
+    _out = os.fdopen(os.dup(1), "w", buffering=1)
+    _silence()
+    _child(sys.argv[1], _out)
