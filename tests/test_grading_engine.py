@@ -137,6 +137,13 @@ def test_notebook_cells_that_fail_are_reported_and_skipped(tmp_path):
     assert "syntax error" in record["message"]
 
 
+def test_a_file_that_does_not_parse_is_one_error_out_of_its_assignments_points(tmp_path):
+    folder = write(tmp_path / "class", {"s.py": "def costFunction(theta, X, y):\n    return (\n\ndef predict(theta, X):\n"})
+    (record,) = grade([folder], progress=False)
+    assert (record["verdict"], record["points"], record["max_points"]) == ("error", 0.0, 4.0)
+    assert "syntax error at line" in record["message"]
+
+
 def test_ast_extraction_keeps_the_constants_functions_use():
     source = "import numpy as np\nEPS = 1e-12\nX = np.loadtxt('x')\ncost, grad = 1, 2\ndef f(z):\n    return z + EPS\n"
     sf = read_file_from_text(source)
@@ -167,20 +174,25 @@ def test_textbook_is_fragile_with_full_points_unless_strict(tmp_path):
     assert minilr[("t.py", "minilr:sigmoid")]["verdict"] == "fail"  # minilr is strict by default
 
 
-def test_containment_each_misbehaviour_is_one_error_and_the_rest_is_graded(tmp_path):
+@pytest.mark.parametrize("fork", [True, False], ids=["forked from the zygote", "fresh interpreter"])
+def test_containment_each_misbehaviour_is_one_error_and_the_rest_is_graded(tmp_path, fork):
     folder = write(tmp_path / "class", {
         "good.py": STABLE_SIGMOID,
         "hang.py": "def sigmoid(z):\n    while True:\n        pass\n",
+        "stubborn.py": "def sigmoid(z):\n    while True:\n        try:\n            while True:\n                pass\n"
+                       "        except BaseException:\n            pass\n\ndef softmax(Z):\n    return Z\n",
         "reads.py": "def sigmoid(z):\n    return float(input())\n",
         "segfault.py": "import ctypes\ndef sigmoid(z):\n    return ctypes.string_at(0)\n",
         "bye.py": "import os\ndef sigmoid(z):\n    os._exit(0)\n",
         "big.py": "import numpy as np\ndef sigmoid(z):\n    return np.ones(int(3e9 / 8))\n",
     })
-    records = by_key(grade([folder], timeout=2, memory_mb=1000, progress=False))
+    records = by_key(grade([folder], timeout=2, memory_mb=1000, progress=False, fork=fork))
     messages = {name: records[(name, "minilr:sigmoid")]["message"] for name, _ in records}
     assert records[("good.py", "minilr:sigmoid")]["verdict"] == "pass"
     assert all(records[(n, "minilr:sigmoid")]["verdict"] == "error" for n in messages if n != "good.py")
     assert "timed out" in messages["hang.py"] and "input()" in messages["reads.py"]
+    assert "timed out" in messages["stubborn.py"]  # it swallowed the alarm: its process was killed
+    assert records[("stubborn.py", "minilr:softmax")]["verdict"] == "fail"  # graded by a new process
     assert "segmentation fault" in messages["segfault.py"] and "exited" in messages["bye.py"]
     assert "out of memory" in messages["big.py"]
 

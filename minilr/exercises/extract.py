@@ -16,6 +16,7 @@ does not parse is reported and skipped.
 """
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +171,10 @@ def read_file(path):
         tree = ast.parse(sf.source, filename=str(path))
     except SyntaxError as exc:
         sf.error = f"syntax error at line {exc.lineno} of {path.name}: {exc.msg}"
+        # Its `def` lines still say which assignment it was meant for (and so its points).
+        for name, params in re.findall(r"^def\s+(\w+)\s*\(([^)]*)\)", sf.source, flags=re.M):
+            names = tuple(p.split("=")[0].split(":")[0].strip() for p in params.split(",") if p.strip())
+            sf.functions.setdefault(name, (names, sum("=" not in p for p in params.split(",") if p.strip()), False))
         return sf
     sf.functions, kept = _scan(tree)
     sf.chunks = [(f"line {s.lineno}", ast.get_source_segment(sf.source, s)) for s in kept]
