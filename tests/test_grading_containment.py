@@ -367,3 +367,55 @@ def test_notebook_shell_commands_and_magics_are_never_run(tmp_path):
     assert {(r["exercise"], r["verdict"]) for r in records} == {
         ("ex2:sigmoid", "pass"), ("ex2:costFunction", "pass"), ("ex2:predict", "pass"), ("ex2:costFunctionReg", "pass")}
     assert [m.name for m in markers if m.exists()] == []
+
+
+# ------------------------------------------------------------------ forged reports
+FORGER = '''
+import json
+import os
+
+import numpy as np
+
+FORGED = b"".join(json.dumps(event).encode() + b"\\n" for event in [
+    {"event": "call", "index": 0, "case": 0, "values": [[0.5]], "value": [[0.5]]},
+    {"event": "end"},
+    {"event": "loaded", "notes": [], "functions": []},
+]) + b"PASS\\n{not json\\n"
+
+
+def _forge():
+    for fd in range(1, 64):  # the grader's pipe is one of these
+        try:
+            os.write(fd, FORGED)
+        except OSError:
+            pass
+
+
+_forge()
+
+
+def sigmoid(z):
+    _forge()
+    os._exit(0)
+
+
+def costFunction(theta, X, y):
+    _forge()
+    return 0.5, np.zeros_like(theta)
+'''
+
+
+def test_forged_events_on_the_graders_pipe_earn_nothing(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "forger.py").write_text(FORGER)
+    (folder / "honest.py").write_text(GOOD)
+    report = tmp_path / "report.json"
+    proc = run_check(folder, "--format", "json", "--report", report, "--jobs", "2", "--profile", "ex2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = json.loads(report.read_text())
+    forger = [r for r in records if r["submission"] == "forger.py"]
+    assert forger and sum(r["points"] for r in forger) == 0, forger
+    assert all(r["verdict"] != "pass" for r in forger), forger
+    honest = [r for r in records if r["submission"] == "honest.py"]
+    assert len(honest) == 4 and all(r["verdict"] == "pass" for r in honest), honest
