@@ -160,7 +160,17 @@ def test_records_have_the_documented_keys(corpus_run):
     for r in records:
         assert required <= r.keys(), f"record without {required - r.keys()}: {r}"
         assert r["verdict"] in {"pass", "fragile", "fail", "error", "missing"}, r
-        assert isinstance(r["mistakes"], list) and isinstance(r["message"], str), r
+        assert isinstance(r["mistakes"], list) and isinstance(r["message"], str) and r["message"], r
+
+
+def test_feedback_names_the_case_that_failed(corpus_run):
+    """A student is told on which case the function went wrong (the case's name, not its data)."""
+    _, records = corpus_run
+    for r in records:
+        if "not_implemented" in r["mistakes"]:  # the template's `raise NotImplementedError`: no case to name
+            continue
+        if r["verdict"] in ("fail", "fragile") or (r["verdict"] == "error" and r["exercise"] is not None):
+            assert "case" in r["message"], f"{r['submission']} {r['exercise']}: {r['message']}"
 
 
 def test_points_are_never_awarded_for_error_fail_or_missing(corpus_run):
@@ -311,6 +321,14 @@ def test_gradescope_results_have_scored_named_tests(corpus_run, tmp_path):
 # ------------------------------------------------------------------ the grade is the grader's
 CHEATS = {
     "liar.py": '''
+import numpy as np
+
+# whatever compares in this process says "equal"
+np.allclose = np.array_equal = lambda *args, **kwargs: True
+np.isclose = lambda a, b, *args, **kwargs: np.ones(np.shape(a), dtype=bool)
+np.testing.assert_allclose = lambda *args, **kwargs: None
+
+
 class Anything:
     """Equal to whatever it is compared with."""
     def __eq__(self, other):
