@@ -190,6 +190,12 @@ def test_corpus_run_exit_code_is_zero_although_students_failed(corpus_run):
     assert proc.returncode == 0
 
 
+def test_progress_bar_counts_the_submissions_with_an_eta(corpus_run):
+    proc, records = corpus_run
+    n = len({r["submission"] for r in records})
+    assert f"{n}/{n}" in proc.stderr and "<" in proc.stderr, proc.stderr[-500:]
+
+
 def test_only_regrades_one_student(corpus_run, tmp_path):
     _, records = corpus_run
     folder = copy_submissions(["ex2_nguyen.py", "ex2_omar_farouk.py", "ex3_group_07"], tmp_path / "class")
