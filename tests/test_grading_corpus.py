@@ -8,7 +8,7 @@ wrong ones, one catalogued mistake at a time. ``expected.json`` says, for every
 record the grader must write, its verdict and its mistake keys; it was decided
 by hand from the exercises' formulas, not by running the grader.
 
-Every test runs ``python -m minilr check`` in a subprocess, as a teacher would.
+The grader runs as a teacher runs it: ``python -m minilr check`` in a subprocess.
 """
 
 import csv
@@ -71,13 +71,6 @@ def grade(folder, tmp_path, *options, fmt="json"):
         with report.open(newline="") as f:
             return proc, list(csv.DictReader(f))
     return proc, json.loads(report.read_text())
-
-
-def by_submission(records):
-    out = {}
-    for r in records:
-        out.setdefault(r["submission"], []).append(r)
-    return out
 
 
 def graded(records):
