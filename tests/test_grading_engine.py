@@ -248,6 +248,7 @@ def test_table_on_stdout_without_a_report(small_class):
 @pytest.mark.parametrize("args, message", [
     (["--profile", "ex9"], "the built-in profiles are minilr, lesson, ex2, ex3, ex4"),
     (["--only", "zoe"], "no submission named 'zoe'"),
+    (["--memory", "50"], "--memory at least 300"),
 ])
 def test_grader_misuse_is_one_line_on_stderr(small_class, args, message):
     done = run_cli(small_class, *args)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .calls import Call
 from .compare import as_arrays
-from .detect import match_functions
+from .detect import Assignment, match_functions
 from .extract import find_submissions, read_file
 from .processes import Zygote, kill_all, run_worker
 from .profiles import BUILTIN, load_profile, spec_for
@@ -158,8 +158,6 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
 
 
 def _missing(profile, exercise):
-    from .detect import Assignment
-
     return Assignment(profile, exercise, None)
 
 

@@ -53,9 +53,9 @@ def _format(args):
 
 def run(args):
     """Grade as ``args`` say; the exit status."""
-    if args.timeout <= 0 or args.memory < 100 or (args.jobs is not None and args.jobs < 1):
-        print("minilr check: --timeout must be > 0, --memory at least 100 (MB) and --jobs at least 1.",
-              file=sys.stderr)
+    if args.timeout <= 0 or args.memory < 300 or (args.jobs is not None and args.jobs < 1):
+        print("minilr check: --timeout must be > 0, --memory at least 300 (MB: NumPy and SciPy alone take "
+              "about 250 MB of address space) and --jobs at least 1.", file=sys.stderr)
         return 2
     writer = None
     try:

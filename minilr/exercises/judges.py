@@ -111,9 +111,10 @@ def _shortfall(A, X1, y, K, lam, first_label):
             return "labels_off_by_one", (f"The labels are off by one: row k of all_theta classifies label "
                                          f"{first_label}+k{shift:+d}; this exercise numbers the classes "
                                          f"{labels[0]}..{labels[-1]}, row k for label {first_label}+k.")
-    return "wrong_value", (f"Its classifiers reach a cost of {reached:.4f}; training each one to the minimum "
-                           f"gives {best:.4f} (the zero start is {start:.4f}): check the cost it minimises and "
-                           "that the optimiser runs long enough.")
+    closed = (start - reached) / (start - best)  # a share, not the hidden case's optimum itself
+    return "wrong_value", (f"Its classifiers close only {closed:.0%} of the gap between the zero start and the "
+                           f"least one-vs-all cost (at least {1 - GAP:.0%} is needed): check the cost it "
+                           "minimises and that the optimiser runs long enough.")
 
 
 def _fail(spec, case, key, sentence):
