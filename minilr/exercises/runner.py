@@ -262,9 +262,10 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
     ordinary = [s for s in failing if not s.case.extreme]
     # Next to a real mistake (or a changed input), an extreme case no known mistake explains is noise.
     keys, lines = _diagnose(failing, mistakes, options, names, quiet_extremes=bool(ordinary or changed))
-    if changed:
-        keys.insert(0, "mutates_input")
-        lines.insert(0, _mutation_line(changed[0], arg_names))
+    if changed:  # first when the values are right; after the mistake that explains wrong values
+        at = len(keys) if keys else 0
+        keys.insert(at, "mutates_input")
+        lines.insert(at, _mutation_line(changed[0], arg_names))
     worst = max(failing, key=lambda s: s.error) if failing else changed[0]
     fragile = not changed and not ordinary and _fragile(seen)
     if fragile:
