@@ -13,12 +13,14 @@ The grader runs as a teacher runs it: ``python -m minilr check`` in a subprocess
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -112,6 +114,33 @@ def test_manifest_covers_the_acceptance_list():
     assert required <= keys, f"no submission makes: {sorted(required - keys)}"
     verdicts = Counter(r["verdict"] for r in EXPECTED)
     assert {"pass", "fragile", "fail", "error", "missing"} <= set(verdicts)
+
+
+def _sources(submission):
+    """The code of a submission: its .py files and its notebooks' code cells."""
+    path = CORPUS / submission
+    files = sorted(path.rglob("*")) if path.is_dir() else [path]
+    code = []
+    for f in files:
+        if f.suffix == ".py":
+            code.append(f.read_text(encoding="utf-8-sig"))
+        elif f.suffix == ".ipynb":
+            code += [c.source for c in nbformat.read(f, as_version=4).cells if c.cell_type == "code"]
+    return "\n".join(code)
+
+
+def test_manifest_names_functions_the_submissions_define():
+    """Every graded record names a `def` of its submission; a missing one is not defined (or its
+    name is another exercise's: ex2's ``predict(theta, X)`` is not ex3's ``predict``)."""
+    graded_names = {(r["submission"], r["function"]) for r in EXPECTED if r["verdict"] != "missing"}
+    for r in EXPECTED:
+        if r["exercise"] is None:
+            continue
+        defined = re.search(rf"^\s*def {re.escape(r['function'])}\(", _sources(r["submission"]), re.M)
+        if r["verdict"] == "missing":
+            assert not defined or (r["submission"], r["function"]) in graded_names, (r["submission"], r["function"])
+        else:
+            assert defined, (r["submission"], r["function"], r["verdict"])
 
 
 # ------------------------------------------------------------------ the whole corpus
