@@ -57,7 +57,7 @@ def copy_submissions(names, folder):
     for name in names:
         source = CORPUS / name
         if source.is_dir():
-            shutil.copytree(source, folder / name)
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, folder / name)
     return folder
