@@ -5,7 +5,8 @@ it imports NumPy and SciPy once, then forks one child per submission (its
 own session, memory limit and alarm, stdin closed), so 200 submissions do
 not pay those imports 200 times. :func:`run_worker` runs one job in such a
 child (or, without a zygote, in a fresh ``python -I worker.py JOB``) and
-yields the worker's events; if the child goes silent for longer than a
+yields the worker's events (``-B``: no ``__pycache__`` is written into a
+student's folder); if the child goes silent for longer than a
 call's limit it is killed, and if it ends without finishing, a ``died``
 event carries its exit status.
 """
@@ -61,7 +62,7 @@ class Zygote:
     def __init__(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._tmp = tempfile.mkdtemp(prefix="minilr-zygote-")
-        self.proc = subprocess.Popen([sys.executable, "-I", WORKER, "--zygote", str(theirs.fileno())],
+        self.proc = subprocess.Popen([sys.executable, "-I", "-B", WORKER, "--zygote", str(theirs.fileno())],
                                      pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=self._tmp, env=_env(), start_new_session=True)
         theirs.close()
@@ -144,7 +145,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
             if zygote is not None and zygote.alive():
                 pid, status = zygote.start(job_path, write_fd)
             else:
-                proc = subprocess.Popen([sys.executable, "-I", WORKER, job_path], stdin=subprocess.DEVNULL,
+                proc = subprocess.Popen([sys.executable, "-I", "-B", WORKER, job_path], stdin=subprocess.DEVNULL,
                                         stdout=write_fd, stderr=subprocess.DEVNULL, cwd=tmp, env=_env(),
                                         start_new_session=True)
                 pid = proc.pid
