@@ -164,6 +164,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
                 yield event
             if not ended:
                 code = proc.wait(timeout=30) if proc is not None else status.get(timeout=30).get("status")
+                ended = True  # it has exited: its pid may belong to another process soon
                 yield {"event": "died", "reason": "exit", "returncode": code}
         finally:
             with _LOCK:
