@@ -1,4 +1,4 @@
-"""Command line: ``python -m minilr demo`` and ``python -m minilr check student.py``."""
+"""Command line: ``python -m minilr demo`` and ``python -m minilr check PATH...`` (grading)."""
 
 import argparse
 import sys
@@ -21,9 +21,13 @@ def _parser():
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     check = commands.add_parser(
         "check",
-        help="check a student's functions (sigmoid, cost, gradient, ...) and say what is wrong",
+        help="grade students' functions (a file or a class of submissions) and say what is wrong",
+        description="Grade students' functions (one file, or folders of .py/.ipynb submissions, each in "
+        "its own process) against an assignment profile, and say what is wrong.",
     )
-    check.add_argument("path", help="the student's .py file")
+    from .exercises.cli import add_arguments
+
+    add_arguments(check)
     return parser
 
 
@@ -39,9 +43,9 @@ def main(argv=None):
 
             run_demo(out=args.out, progress=not args.no_progress)
             return 0
-        from .exercises.cli import main as check_main
+        from .exercises.cli import run as run_check
 
-        return check_main([args.path])
+        return run_check(args)
     except (FileNotFoundError, ImportError, ValueError) as exc:
         print(f"minilr {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -49,3 +49,18 @@ def test_missing_files_get_a_message_not_a_traceback(tmp_path, command):
     text = done.stderr + done.stdout
     assert ("breast-cancer-wisconsin.data" in text and "MINILR_DATA_DIR" in text) \
         or "no_such_student.py" in text
+
+
+def test_check_help_lists_the_grading_options():
+    done = run_minilr("check", "--help")
+    assert done.returncode == 0
+    for option in ("--profile", "--report", "--format", "--strict", "--timeout", "--memory", "--jobs", "--only"):
+        assert option in done.stdout
+    assert "minilr, lesson, ex2, ex3, ex4" in done.stdout
+
+
+def test_check_grades_a_folder_and_exits_zero_although_a_student_fails(tmp_path):
+    (tmp_path / "a.py").write_text("def sigmoid(z):\n    return z\n")
+    done = run_minilr("check", str(tmp_path), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert "a.py" in done.stdout and "fail" in done.stdout and "1 submission:" in done.stdout

@@ -114,7 +114,7 @@ def test_sdist_holds_every_file_the_wheel_and_the_tests_need(dists):
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
     tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True)
     if tracked.returncode == 0:
-        needed = set(tracked.stdout.split())
+        needed = set(tracked.stdout.splitlines())  # one path per line: names may hold spaces
     else:  # an unpacked sdist, not a git checkout: it must hold what it holds now
         needed = {p.relative_to(REPO).as_posix() for p in REPO.rglob("*") if p.is_file()
                   and not any(fnmatch.fnmatch(part, pattern) for part in p.relative_to(REPO).parts

@@ -16,8 +16,15 @@ In a course's test file::
         assert_passes(check_cost(cost))   # fails with the diagnosis
 
 or, with the pytest plugin that minilr installs, the ``minilr_check``
-fixture: ``minilr_check("cost", cost)``. From a shell:
-``python -m minilr check student.py``.
+fixture: ``minilr_check("cost", cost)``. The courses' own assignments
+(profiles ``lesson``, ``ex2``, ``ex3``, ``ex4`` or a TOML file, see
+:mod:`minilr.exercises.profiles`) are checked the same way::
+
+    assert_passes(check_exercise(costFunction, "costFunction", profile="ex2"), profile="ex2")
+
+From a shell, one file or a whole class, each submission in its own
+process: ``python -m minilr check submissions/ --report grades.csv``
+(:mod:`minilr.exercises.cli`).
 
 The signatures the students implement are listed in
 :mod:`minilr.exercises.checkers`.
@@ -34,6 +41,8 @@ from .checkers import (
     check_softmax,
 )
 from .mistakes import CATALOGUE, MISTAKE_KEYS
+from .profiles import BUILTIN as PROFILES
+from .profiles import check_exercise, load_profile
 from .runner import CheckResult, assert_passes
 
 __all__ = [
@@ -49,6 +58,9 @@ __all__ = [
     "CHECKERS",
     "CATALOGUE",
     "MISTAKE_KEYS",
+    "PROFILES",
+    "check_exercise",
+    "load_profile",
 ]
 
 from .lesson_checkers import (  # noqa: E402 - the lessons' exercises, registered in CHECKERS too

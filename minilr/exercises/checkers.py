@@ -40,12 +40,14 @@ shape (m, n) has no column of ones (add it); labels are 0..K-1 unless the
 checker is given ``first_label=1``.
 """
 
+from functools import partial
+
 import numpy as np
 
 from ..functions import sigmoid, softmax
 from ..losses import regularized_cost, regularized_gradient
 from .mistakes import mistakes_for
-from .runner import Case, run_check
+from .runner import Case, Spec, run_spec
 
 __all__ = [
     "check_sigmoid",
@@ -56,7 +58,11 @@ __all__ = [
     "check_backprop",
     "check_softmax",
     "CHECKERS",
+    "SPECS",
 ]
+
+
+_LOGISTIC_ARGS = ("theta", "X", "y", "lam")
 
 
 # ------------------------------------------------------------------ cases
@@ -122,12 +128,18 @@ def check_sigmoid(fn, *, timeout=10.0, seed=0):
         warning or NaN at :math:`z = \\pm 1000`).
     """
     rng = np.random.default_rng(seed)
-    cases = [
+    return run_spec(sigmoid_spec(seed), fn, timeout=timeout)
+
+
+def sigmoid_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_sigmoid`, as a :class:`Spec`."""
+    rng = np.random.default_rng(seed)
+    cases = (
         Case("random z of shape (4, 3)", (rng.normal(scale=3.0, size=(4, 3)),)),
         Case("z = 0.0, a scalar", (0.0,)),
-        Case("z from -1000 to 1000", (np.array([-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0]),)),
-    ]
-    return run_check("sigmoid", fn, cases, sigmoid, mistakes_for("sigmoid"), timeout, names=("h",))
+        Case("z from -1000 to 1000", (np.array([-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0]),), extreme=True),
+    )
+    return Spec("sigmoid", cases, sigmoid, tuple(mistakes_for("sigmoid")), names=("h",), arg_names=("z",))
 
 
 def check_cost(fn, *, timeout=10.0, seed=0):
@@ -153,8 +165,17 @@ def check_cost(fn, *, timeout=10.0, seed=0):
         ``sum_instead_of_mean``, ``sign_flipped``, ``log_of_zero``,
         ``unstable_sigmoid``.
     """
-    cases = [Case(name, args) for name, *args in _logistic_cases(seed)]
-    return run_check("cost", fn, cases, regularized_cost, mistakes_for("cost"), timeout, names=("J",))
+    return run_spec(cost_spec(seed), fn, timeout=timeout)
+
+
+def _logistic_case_tuple(seed):
+    return tuple(Case(name, args, extreme="1000" in name) for name, *args in _logistic_cases(seed))
+
+
+def cost_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_cost`."""
+    return Spec("cost", _logistic_case_tuple(seed), regularized_cost, tuple(mistakes_for("cost")),
+                names=("J",), arg_names=_LOGISTIC_ARGS)
 
 
 def check_gradient_fn(fn, *, timeout=10.0, seed=0):
@@ -180,9 +201,13 @@ def check_gradient_fn(fn, *, timeout=10.0, seed=0):
         ``sum_instead_of_mean``, ``sign_flipped``, ``transposed_X``,
         ``unstable_sigmoid``.
     """
-    cases = [Case(name, args) for name, *args in _logistic_cases(seed)]
-    return run_check("gradient", fn, cases, regularized_gradient, mistakes_for("gradient"), timeout,
-                     names=("grad",))
+    return run_spec(gradient_spec(seed), fn, timeout=timeout)
+
+
+def gradient_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_gradient_fn`."""
+    return Spec("gradient", _logistic_case_tuple(seed), regularized_gradient, tuple(mistakes_for("gradient")),
+                names=("grad",), arg_names=_LOGISTIC_ARGS)
 
 
 def check_gradient_descent_step(fn, *, timeout=10.0, seed=0):
@@ -205,10 +230,16 @@ def check_gradient_descent_step(fn, *, timeout=10.0, seed=0):
         ``missing_1_over_m``, ``sum_instead_of_mean``, ``transposed_X``,
         ``returns_gradient``, ``unstable_sigmoid``.
     """
-    cases = [Case(name + ", alpha=0.3", (theta, X, y, 0.3, lam))
-             for name, theta, X, y, lam in _logistic_cases(seed)]
-    return run_check("gradient_descent_step", fn, cases, _gradient_descent_step,
-                     mistakes_for("gradient_descent_step"), timeout, names=("theta_new",))
+    return run_spec(gradient_descent_step_spec(seed), fn, timeout=timeout)
+
+
+def gradient_descent_step_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_gradient_descent_step`."""
+    cases = tuple(Case(name + ", alpha=0.3", (theta, X, y, 0.3, lam), extreme="1000" in name)
+                  for name, theta, X, y, lam in _logistic_cases(seed))
+    return Spec("gradient_descent_step", cases, _gradient_descent_step,
+                tuple(mistakes_for("gradient_descent_step")), names=("theta_new",),
+                arg_names=("theta", "X", "y", "alpha", "lam"), may_change_inputs=True)
 
 
 def check_predict_one_vs_all(fn, *, first_label=0, timeout=10.0, seed=0):
@@ -232,6 +263,11 @@ def check_predict_one_vs_all(fn, *, first_label=0, timeout=10.0, seed=0):
     CheckResult
         Diagnoses ``labels_off_by_one`` and ``argmax_wrong_axis``.
     """
+    return run_spec(predict_one_vs_all_spec(seed, first_label=first_label), fn, timeout=timeout)
+
+
+def predict_one_vs_all_spec(seed=0, *, first_label=0):
+    """The cases, reference and mistakes of :func:`check_predict_one_vs_all`."""
     if first_label not in (0, 1):
         raise ValueError(f"first_label must be 0 or 1, got {first_label!r}.")
     rng = np.random.default_rng(seed)
@@ -239,16 +275,18 @@ def check_predict_one_vs_all(fn, *, first_label=0, timeout=10.0, seed=0):
     def case(name, K, m, n):
         return Case(name, (rng.normal(size=(K, n + 1)), rng.normal(size=(m, n))))
 
-    cases = [
+    cases = (
         case("random, K=3 classes, 8 samples", 3, 8, 4),
         case("one sample, K=4", 4, 1, 4),
         case("K=2 classes, 6 samples", 2, 6, 3),
         case("as many samples as classes (K = m = 3)", 3, 3, 2),
-    ]
-    options = {"first_label": first_label}
-    return run_check("predict_one_vs_all", fn, cases,
-                     lambda all_theta, X: _predict_one_vs_all(all_theta, X, first_label),
-                     mistakes_for("predict_one_vs_all"), timeout, options, names=("labels",))
+        # Sample i is class i % 3 with a score of +1000, every other class -1000.
+        Case("|z| = 1000", (np.column_stack([np.full(3, -1000.0), 2000.0 * np.eye(3)]), np.eye(3)[[0, 1, 2, 1]]),
+             extreme=True),
+    )
+    return Spec("predict_one_vs_all", cases, partial(_predict_one_vs_all, first_label=first_label),
+                tuple(mistakes_for("predict_one_vs_all")), {"first_label": first_label}, names=("labels",),
+                arg_names=("all_theta", "X"))
 
 
 def check_backprop(fn, *, timeout=10.0, seed=0):
@@ -282,6 +320,11 @@ def check_backprop(fn, *, timeout=10.0, seed=0):
         ``sign_flipped``. The reference is
         :func:`minilr.neural_net.loss_and_gradients`.
     """
+    return run_spec(backprop_spec(seed), fn, timeout=timeout)
+
+
+def backprop_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_backprop`."""
     rng = np.random.default_rng(seed)
 
     def case(name, m, n=3, n_h=4):
@@ -294,9 +337,9 @@ def check_backprop(fn, *, timeout=10.0, seed=0):
     W1, b1, _, _, X, _ = kink.args
     # Hidden unit 0 gets input 0 for every sample, unit 2 for sample 0: the kink of the ReLU.
     W1[:, 0], b1[0], X[0], b1[2] = 0.0, 0.0, 0.0, 0.0
-    cases = [case("random, 6 samples", 6), case("one sample", 1), kink]
-    return run_check("backprop", fn, cases, _backprop, mistakes_for("backprop"), timeout,
-                     names=("dW1", "db1", "dW2", "db2"))
+    cases = (case("random, 6 samples", 6), case("one sample", 1), kink)
+    return Spec("backprop", cases, _backprop, tuple(mistakes_for("backprop")), names=("dW1", "db1", "dW2", "db2"),
+                arg_names=("W1", "b1", "W2", "b2", "X", "y"))
 
 
 def check_softmax(fn, *, timeout=10.0, seed=0):
@@ -317,15 +360,20 @@ def check_softmax(fn, *, timeout=10.0, seed=0):
         Diagnoses ``softmax_no_max_subtraction`` (overflow at
         :math:`|z| = 1000`) and ``softmax_wrong_axis``.
     """
+    return run_spec(softmax_spec(seed), fn, timeout=timeout)
+
+
+def softmax_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_softmax`."""
     rng = np.random.default_rng(seed)
-    cases = [
+    cases = (
         Case("random, 5 samples x K=4", (rng.normal(scale=3.0, size=(5, 4)),)),
         Case("one sample, K=4", (rng.normal(size=(1, 4)),)),
         Case("square, 4 x 4", (rng.normal(size=(4, 4)),)),
-        Case("|z| = 1000", (np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -999.0]]),)),
-    ]
-    return run_check("softmax", fn, cases, lambda Z: softmax(Z, axis=1), mistakes_for("softmax"), timeout,
-                     names=("P",))
+        Case("|z| = 1000", (np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -999.0]]),), extreme=True),
+    )
+    return Spec("softmax", cases, partial(softmax, axis=1), tuple(mistakes_for("softmax")), names=("P",),
+                arg_names=("Z",))
 
 
 CHECKERS = {
@@ -336,6 +384,17 @@ CHECKERS = {
     "predict_one_vs_all": check_predict_one_vs_all,
     "backprop": check_backprop,
     "softmax": check_softmax,
+}
+
+# The same checks as data, for the batch grader: ``SPECS[name](seed, **conventions) -> Spec``.
+SPECS = {
+    "sigmoid": sigmoid_spec,
+    "cost": cost_spec,
+    "gradient": gradient_spec,
+    "gradient_descent_step": gradient_descent_step_spec,
+    "predict_one_vs_all": predict_one_vs_all_spec,
+    "backprop": backprop_spec,
+    "softmax": softmax_spec,
 }
 
 # The lessons' exercises (one-vs-all training, softmax cost, forward pass, ...) live in a module of their own.

@@ -1,140 +1,87 @@
-"""``python -m minilr check student.py``: run every checker that fits a student's file.
+"""``python -m minilr check PATH...``: grade one student's file or a whole class, and report.
 
-The file is imported by path (so only what Python runs at import runs; an
-``if __name__ == "__main__":`` block does not) and each exercise is checked
-if the file defines a function under one of its names:
+::
 
-======================  ==============================================
-exercise                function names looked for, in this order
-======================  ==============================================
-sigmoid                 ``sigmoid``
-cost                    ``cost``, ``compute_cost``, ``cost_function``
-gradient                ``gradient``, ``compute_gradient``
-gradient_descent_step   ``gradient_descent_step``
-predict_one_vs_all      ``predict_one_vs_all``
-backprop                ``backprop``
-softmax                 ``softmax``
-======================  ==============================================
+    python -m minilr check student.py                       # a table on stdout
+    python -m minilr check submissions/ --profile ex2 --report grades.csv
+    python -m minilr check submissions/ --only alice --format gradescope --report results.json
 
-The signatures are those of :mod:`minilr.exercises.checkers`.
+Each submission runs in its own process (:mod:`minilr.exercises.batch`);
+the exit status is 0 whenever the run itself worked, whatever the students'
+grades, and 2 with a one-line message on stderr when the grader was used
+wrongly (an unknown profile, a malformed TOML profile, a path that does not
+exist, a folder with no submissions).
 """
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
-from .checkers import CHECKERS
+from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade
+from .extract import NoSubmissions
+from .profiles import BUILTIN, ProfileError
+from .report import FORMATS, ReportWriter, summary, table
 
-__all__ = ["main", "FUNCTION_NAMES", "find_functions", "import_student_file"]
-
-FUNCTION_NAMES = {
-    "sigmoid": ("sigmoid",),
-    "cost": ("cost", "compute_cost", "cost_function"),
-    "gradient": ("gradient", "compute_gradient"),
-    "gradient_descent_step": ("gradient_descent_step",),
-    "predict_one_vs_all": ("predict_one_vs_all",),
-    "backprop": ("backprop",),
-    "softmax": ("softmax",),
-}
+__all__ = ["main", "add_arguments"]
 
 
-def import_student_file(path):
-    """Import a ``.py`` file by path, as a module of its own.
+def add_arguments(parser):
+    """The options of ``check``, on an argparse parser (shared with ``python -m minilr``)."""
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="submissions: .py or .ipynb files, or folders of them (a subfolder is one submission)")
+    parser.add_argument("--profile", help=f"assignment: {', '.join(BUILTIN)} or a course's .toml file "
+                        "(default: detected per function)")
+    parser.add_argument("--report", metavar="FILE", help="write the records here (default: a table on stdout)")
+    parser.add_argument("--format", choices=FORMATS, help="report format (default: from the file's suffix, else json)")
+    parser.add_argument("--strict", action="store_true", default=None,
+                        help="score a fragile answer (overflow at extreme inputs) as a failure")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help=f"seconds per call of a student's function (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
+                        help=f"memory limit of each student's process (default: {DEFAULT_MEMORY_MB})")
+    parser.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    parser.add_argument("--only", metavar="NAME", help="grade only this submission (file or folder name)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return parser
 
-    Parameters
-    ----------
-    path : str or Path
 
-    Returns
-    -------
-    module
-        Its folder is on ``sys.path`` during the import only, so the file
-        can import a helper module next to it.
-    """
-    path = Path(path).resolve()
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
-    name = f"minilr_student_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # as a normal import does: dataclasses and pickle look there
-    sys.path.insert(0, str(path.parent))
+def _format(args):
+    if args.format:
+        return args.format
+    return "csv" if args.report and Path(args.report).suffix == ".csv" else "json"
+
+
+def run(args):
+    """Grade as ``args`` say; the exit status."""
+    if args.timeout <= 0 or args.memory < 300 or (args.jobs is not None and args.jobs < 1):
+        print("minilr check: --timeout must be > 0, --memory at least 300 (MB: NumPy and SciPy alone take "
+              "about 250 MB of address space) and --jobs at least 1.", file=sys.stderr)
+        return 2
+    writer = None
     try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    finally:
-        sys.path.remove(str(path.parent))
-    return module
-
-
-def find_functions(module):
-    """``{exercise: (function name, function)}`` for the exercises the module implements."""
-    found = {}
-    for exercise, names in FUNCTION_NAMES.items():
-        for name in names:
-            fn = getattr(module, name, None)
-            if callable(fn):
-                found[exercise] = (name, fn)
-                break
-    return found
-
-
-def _table(rows):
-    """Rows of (exercise, function, result, mistakes) as aligned text."""
-    header = ("exercise", "function", "result", "diagnosis")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
-    lines = []
-    for row in [header, *rows]:
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3])
-    return "\n".join(lines)
+        if args.report:
+            writer = ReportWriter(args.report, _format(args))
+        records = grade(args.paths, profile=args.profile, strict=args.strict, timeout=args.timeout,
+                        memory_mb=args.memory, jobs=args.jobs, only=args.only,
+                        on_record=writer.add if writer else None, progress=not args.no_progress)
+    except (ProfileError, FileNotFoundError, NoSubmissions) as exc:
+        print(f"minilr check: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        where = f"; {writer.path} holds the {len(writer.records)} records graded so far" if writer else ""
+        print(f"minilr check: interrupted{where}.", file=sys.stderr)
+        return 130
+    if writer:
+        print(f"{summary(records)} Report: {writer.path} ({writer.fmt}).")
+    else:
+        print(table(records))
+        print("\n" + summary(records))
+    return 0
 
 
 def main(argv=None):
-    """Check a student's file: one table row per exercise found, then the diagnoses.
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        ``[path]`` and optionally ``--timeout SECONDS`` (per call, default
-        10); ``sys.argv[1:]`` if None.
-
-    Returns
-    -------
-    int
-        0 if every exercise found passed; 1 if one failed, none was found,
-        or the file could not be imported.
-    """
-    parser = argparse.ArgumentParser(
+    """``python -m minilr check`` with ``argv`` (``sys.argv[1:]`` if None); returns the exit status."""
+    parser = add_arguments(argparse.ArgumentParser(
         prog="python -m minilr check",
-        description="Check a student's functions against minilr and say what is wrong.",
-    )
-    parser.add_argument("path", help="the student's .py file")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per call (default: 10)")
-    args = parser.parse_args(argv)
-    try:
-        module = import_student_file(args.path)
-    except BaseException as exc:  # noqa: BLE001 - a student's file may even call sys.exit()
-        print(f"minilr check: could not import {args.path}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    found = find_functions(module)
-    if not found:
-        names = ", ".join(n for names in FUNCTION_NAMES.values() for n in names)
-        print(f"minilr check: {args.path} defines none of the exercise functions ({names}).")
-        return 1
-    rows, details = [], []
-    for exercise, (name, fn) in found.items():
-        result = CHECKERS[exercise](fn, timeout=args.timeout)
-        where = getattr(fn, "__module__", module.__name__)
-        label = name if where == module.__name__ else f"{name} (from {where})"
-        rows.append((exercise, label, "PASS" if result.passed else "FAIL", ", ".join(result.mistakes)))
-        if not result.passed:
-            details.append(f"{exercise}: {result.diagnosis}")
-    print(_table(rows))
-    if details:
-        print("\n" + "\n\n".join(details))
-    passed = sum(r[2] == "PASS" for r in rows)
-    print(f"\n{passed} of {len(rows)} exercises passed.")
-    return 0 if passed == len(rows) else 1
+        description="Grade students' functions (one file or a class) and say what is wrong."))
+    return run(parser.parse_args(argv))

@@ -16,6 +16,10 @@ Signatures (the same as the student's functions, see :mod:`minilr.exercises.chec
 * predict_one_vs_all: ``(all_theta, X, *, first_label) -> labels``, ``X`` without the ones
 * backprop: ``(W1, b1, W2, b2, X, y) -> (dW1, db1, dW2, db2)``
 * softmax: ``(Z) -> P``
+* cost_gradient: ``(theta, X, y, lam) -> (J, grad)``: every cost and gradient
+  mistake, alone or both at once
+* the course exercises (predict_binary, predict_network, sigmoid_gradient,
+  nn_cost): see :mod:`minilr.exercises.variants`
 """
 
 from dataclasses import dataclass
@@ -351,7 +355,10 @@ CATALOGUE = [
             "the wrong axis: use np.sum(E, axis=1, keepdims=True).", softmax_missing_keepdims),
 ]
 
-MISTAKE_KEYS = tuple(dict.fromkeys(mk.key for mk in CATALOGUE))
+
+# Found by the checkers themselves rather than by a wrong variant: an input changed in place, a
+# random initialisation that is symmetric or out of its range, one-vs-all without the bias column.
+DETECTED_KEYS = ("mutates_input", "symmetric_initialization", "wrong_range", "missing_ones_column")
 
 
 def mistakes_for(exercise):
@@ -368,8 +375,11 @@ def mistakes_for(exercise):
     return [mk for mk in CATALOGUE if mk.exercise == exercise]
 
 
-# The mistakes of the lessons' exercises are written out in a module of their own.
+# The mistakes of the courses' and the lessons' exercises are written out in modules of their own.
+from .course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes  # noqa: E402 - they need Mistake
 from .lesson_mistakes import LESSON_CATALOGUE  # noqa: E402 - it needs Mistake, defined above
 
+CATALOGUE += COURSE_CATALOGUE
+CATALOGUE += cost_gradient_mistakes(CATALOGUE)
 CATALOGUE += LESSON_CATALOGUE
-MISTAKE_KEYS = tuple(dict.fromkeys(mk.key for mk in CATALOGUE))
+MISTAKE_KEYS = tuple(dict.fromkeys([*(mk.key for mk in CATALOGUE), *DETECTED_KEYS]))

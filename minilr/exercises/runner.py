@@ -7,22 +7,25 @@ compares what came back with minilr's reference and, when they disagree,
 with each deliberately wrong variant of the catalogue
 (:mod:`minilr.exercises.mistakes`): the variant that reproduces the
 student's output names the mistake.
+
+Two outcomes besides pass and fail: a function whose values are right on
+every ordinary case but which overflows (or returns NaN) on the extreme
+cases (``|z| = 1000``) is *fragile* (``CheckResult.fragile``), which a
+course may accept (:func:`assert_passes` with ``strict=False``); a function
+that changes its inputs in place fails with ``mutates_input``, since the
+checker passes arrays it inspects afterwards.
 """
 
 import copy
-import os
-import threading
-import time
-import traceback
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["CheckResult", "Case", "Call", "call_with_limits", "run_check", "assert_passes"]
+from .calls import Call, call_quietly, call_with_limits, changed_arguments  # noqa: F401
+from .compare import ATOL, RTOL, all_finite, as_arrays, error_between, evidence, same, shapes  # noqa: F401
 
-# Outputs this close to the reference (or to a wrong variant) count as equal.
-RTOL, ATOL = 1e-5, 1e-6
+__all__ = ["CheckResult", "Case", "Call", "Spec", "call_with_limits", "call_failure", "run_check", "run_spec",
+           "assert_passes"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class CheckResult:
         Number of cases the function was run on.
     warnings : tuple of str
         Warnings the function emitted, as ``"Category: message"``.
+    fragile : bool
+        True when the values were right on every ordinary case and only the
+        extreme cases failed, by overflowing or returning NaN or inf (the
+        textbook ``1 / (1 + np.exp(-z))``). ``passed`` is False then.
     """
 
     exercise: str
@@ -64,6 +71,7 @@ class CheckResult:
     worst_error: float = 0.0
     n_cases: int = 0
     warnings: tuple = field(default=())
+    fragile: bool = False
 
     def __bool__(self):
         return self.passed
@@ -83,12 +91,19 @@ class CheckResult:
         printer.text(str(self))
 
 
-def assert_passes(result):
+def assert_passes(result, *, strict=True, profile=None):
     """Fail (``AssertionError``) with the diagnosis unless ``result`` passed.
 
     Parameters
     ----------
     result : CheckResult
+    strict : bool, default=True
+        If False, a fragile result (right values, numerical trouble at the
+        extreme inputs only) passes too.
+    profile : str or Profile, optional
+        An assignment profile (``"ex2"``, a TOML file, ...): its own
+        strictness replaces ``strict`` (the course profiles are lenient,
+        ``minilr`` is strict).
 
     Raises
     ------
@@ -97,7 +112,11 @@ def assert_passes(result):
         the diagnosis.
     """
     __tracebackhide__ = True  # pytest shows the student's diagnosis, not this frame
-    if not result.passed:
+    if profile is not None:
+        from .profiles import load_profile  # lazily: profiles import the checkers, which import us
+
+        strict = load_profile(profile).strict
+    if not (result.passed or (result.fragile and not strict)):
         raise AssertionError(str(result))
     return result
 
@@ -112,178 +131,17 @@ class Case:
         Shown in diagnoses, e.g. ``"random data, lam=1.5"``.
     args : tuple
         Positional arguments for the student's function (and the reference).
+    extreme : bool
+        True for the cases of extreme inputs (``|z| = 1000``), where only a
+        numerically careful function stays finite and quiet: failing only
+        there makes a function fragile rather than wrong.
     """
 
     name: str
     args: tuple
+    extreme: bool = False
 
 
-@dataclass(frozen=True)
-class Call:
-    """What happened when a function was called on one case."""
-
-    value: object = None
-    error: BaseException = None
-    where: str = ""
-    timed_out: bool = False
-    warnings: tuple = ()
-    numeric: frozenset = frozenset()  # kinds of RuntimeWarning: "overflow", "divide by zero", ...
-    seconds: float = 0.0
-
-
-def _numeric_kinds(caught):
-    """NumPy's floating-point warnings among ``caught``: ``{"overflow", "divide by zero", ...}``."""
-    messages = (str(w.message) for w in caught if issubclass(w.category, RuntimeWarning))
-    # NumPy words them "overflow encountered in exp", "invalid value encountered in divide", ...
-    return frozenset(m.split(" encountered")[0] for m in messages if " encountered" in m)
-
-
-def _where(exc):
-    """``file:line`` where an exception left the student's code (not NumPy's, not ours)."""
-    library = (os.path.dirname(np.__file__), __file__)
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(library)]
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else ""
-
-
-def call_with_limits(fn, args, timeout=10.0):
-    """Call ``fn(*args)`` in a daemon thread, recording instead of raising.
-
-    Parameters
-    ----------
-    fn : callable
-    args : tuple
-        Deep-copied first, so that ``fn`` cannot modify the caller's arrays.
-    timeout : float, default=10.0
-        Seconds to wait. A function still running then is abandoned (it is a
-        daemon thread, so it does not keep Python alive).
-
-    Returns
-    -------
-    Call
-        The value, or the exception and where it was raised, or
-        ``timed_out=True``; plus the warnings emitted meanwhile.
-    """
-    args = copy.deepcopy(args)
-    outcome = {}
-
-    def target():
-        try:
-            # Numerical trouble must show as warnings whatever the caller's np.seterr.
-            with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
-                outcome["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit from a student is a result too
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True, name="minilr-student-call")
-    start = time.perf_counter()
-    # catch_warnings is process-wide: warnings from the student's thread land here.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        thread.start()
-        thread.join(timeout)
-    seconds = time.perf_counter() - start
-    if thread.is_alive():
-        return Call(timed_out=True, seconds=seconds)
-    texts = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
-    numeric = _numeric_kinds(caught)
-    error = outcome.get("error")
-    return Call(
-        value=outcome.get("value"),
-        error=error,
-        where=_where(error) if error is not None else "",
-        warnings=texts,
-        numeric=numeric,
-        seconds=seconds,
-    )
-
-
-def call_quietly(fn, args):
-    """Run one of our own variants: value (or None if it raised) and numeric warning kinds."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
-            try:
-                value = fn(*copy.deepcopy(args))
-            except (ValueError, IndexError, FloatingPointError):
-                value = None  # this variant does not apply to this case (e.g. needs a square X)
-    return value, _numeric_kinds(caught)
-
-
-# ------------------------------------------------------------------ comparing
-def as_arrays(value, like=None):
-    """An output as a tuple of float arrays (one per returned array), or None if not numbers.
-
-    With ``like`` (the reference's output), a list is one array unless
-    several arrays are expected, and a one-element array where a scalar is
-    expected (a cost returned as ``array([J])``) becomes a scalar.
-    """
-    several = like is None or len(like) > 1
-    parts = value if several and isinstance(value, (tuple, list)) else (value,)
-    try:
-        arrays = tuple(np.asarray(p, dtype=np.float64) for p in parts)
-    except (TypeError, ValueError):
-        return None
-    if like is not None and len(like) == len(arrays):
-        arrays = tuple(a.reshape(()) if r.ndim == 0 and a.size == 1 else a for a, r in zip(arrays, like))
-    return arrays
-
-
-def same(a, b):
-    """True if two outputs (tuples of arrays) agree: shapes, where they blow up, and values."""
-    if a is None or b is None or len(a) != len(b):
-        return False
-    for x, y in zip(a, b):
-        if x.shape != y.shape:
-            return False
-        fx, fy = np.isfinite(x), np.isfinite(y)
-        # inf and NaN are the same failure to a student: the computation blew up.
-        if not np.array_equal(fx, fy) or not np.allclose(x[fx], y[fy], rtol=RTOL, atol=ATOL):
-            return False
-    return True
-
-
-def error_between(got, expected):
-    """Largest absolute difference, or ``inf`` for a mismatch of shape or finiteness."""
-    if got is None or len(got) != len(expected):
-        return np.inf
-    worst = 0.0
-    for x, y in zip(got, expected):
-        if x.shape != y.shape or not np.all(np.isfinite(x)):
-            return np.inf
-        worst = max(worst, float(np.max(np.abs(x - y), initial=0.0)))
-    return worst
-
-
-def evidence(got, expected, names):
-    """Where an output differs most from the reference, in a few words.
-
-    ``"grad[2]: expected 0.1223, got -0.4033"``, or the shapes when they differ.
-    """
-    if got is None:
-        return "not numbers"
-    if len(got) != len(expected) or any(g.shape != e.shape for g, e in zip(got, expected)):
-        return f"shape {shapes(got)} instead of {shapes(expected)}"
-    best = None
-    for name, g, e in zip(names, got, expected):
-        gap = np.where(np.isfinite(g), np.abs(g - e), np.inf)
-        if gap.size and (best is None or gap.max() > best[0]):
-            index = np.unravel_index(np.argmax(gap), gap.shape)
-            at = f"[{', '.join(str(int(i)) for i in index)}]" if index else ""
-            best = (gap.max(), name + at, e[index], g[index])
-    if best is None or best[0] <= ATOL:
-        return "values right"
-    _, where, e, g = best
-    return f"{where}: expected {e:.4g}, got {g:.4g}"
-
-
-def shapes(arrays):
-    """``(5,)`` or ``((3, 4), (4,))``: the shape(s) of an output."""
-    if arrays is None:
-        return "?"
-    return str(arrays[0].shape) if len(arrays) == 1 else str(tuple(a.shape for a in arrays))
-
-
-# ------------------------------------------------------------------ the check
 @dataclass
 class _Seen:
     """One case as the checker saw it: the student's call, output and the reference's."""
@@ -318,15 +176,40 @@ def _stop(exercise, key, diagnosis, case, n_cases, warnings_=()):
     return CheckResult(exercise, False, diagnosis, (key,), case.name, np.inf, n_cases, tuple(warnings_))
 
 
-def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=None, names=("output",)):
+def call_failure(exercise, call, case, n_cases, timeout, emitted=(), *, raised=False):
+    """The failed result when a call timed out, was not implemented or returned None (else None).
+
+    With ``raised=True``, an exception the function raised stops the check too.
+    """
+    if call.timed_out:
+        return _stop(exercise, "timeout", f"no answer within {timeout:g} s on case '{case.name}' "
+                     "(an endless loop? a loop over samples that should be vectorised?).", case, n_cases, emitted)
+    if _error_name(call) == "NotImplementedError":
+        return _stop(exercise, "not_implemented", "not implemented yet (it raised "
+                     f"NotImplementedError: {call.error}).", case, n_cases, emitted)
+    if raised and call.error is not None:
+        return _stop(exercise, "raised", f"It raised {_error_name(call)}: {call.error} [case '{case.name}', "
+                     f"at {call.where}].", case, n_cases, emitted)
+    if call.error is None and call.value is None:
+        return _stop(exercise, "returned_none", f"returned None on case '{case.name}': not "
+                     "implemented yet, or a missing `return`.", case, n_cases, emitted)
+    return None
+
+
+def _error_name(call):
+    return type(call.error).__name__ if call.error is not None else ""
+
+
+def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=None, names=("output",),
+              *, calls=None, arg_names=None, may_change_inputs=False):
     """Run ``fn`` on every case, compare with ``reference``, diagnose with ``mistakes``.
 
     Parameters
     ----------
     exercise : str
         Name used in the result.
-    fn : callable
-        The student's function.
+    fn : callable or None
+        The student's function (None when ``calls`` are given).
     cases : list of Case
     reference : callable
         minilr's correct implementation, same signature as ``fn``.
@@ -338,6 +221,14 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
         Keyword arguments passed to every variant (e.g. ``first_label``).
     names : tuple of str, default=("output",)
         Names of the returned arrays, for the diagnosis (``("dW1", "db1", ...)``).
+    calls : list of Call, optional
+        What ``fn`` did on each case, already recorded elsewhere (in the
+        student's own process by the batch grader); the first ones only if
+        it stopped early. ``fn`` is not called then.
+    arg_names : tuple of str, optional
+        The arguments' names, for the ``mutates_input`` diagnosis.
+    may_change_inputs : bool, default=False
+        If False, a function that changes an input array in place fails.
 
     Returns
     -------
@@ -345,38 +236,107 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
     """
     options = options or {}
     n = len(cases)
-    if not callable(fn):
+    if calls is None and not callable(fn):
         return CheckResult(exercise, False, f"expected a function, got {type(fn).__name__}.",
                            ("not_a_function",), None, np.inf, n)
     seen, emitted = [], []
-    for case in cases:
-        call = call_with_limits(fn, case.args, timeout)
+    for i, case in enumerate(cases):
+        if calls is None:
+            call = call_with_limits(fn, case.args, timeout)
+        else:
+            call = calls[i] if i < len(calls) else Call(timed_out=True)
         emitted.extend(w for w in call.warnings if w not in emitted)
-        if call.timed_out:
-            return _stop(exercise, "timeout", f"no answer within {timeout:g} s on case '{case.name}' "
-                         "(an endless loop? a loop over samples that should be vectorised?).", case, n, emitted)
-        if isinstance(call.error, NotImplementedError):
-            return _stop(exercise, "not_implemented", "not implemented yet (it raised "
-                         f"NotImplementedError: {call.error}).", case, n, emitted)
-        if call.error is None and call.value is None:
-            return _stop(exercise, "returned_none", f"returned None on case '{case.name}': not "
-                         "implemented yet, or a missing `return`.", case, n, emitted)
+        stopped = call_failure(exercise, call, case, n, timeout, emitted)
+        if stopped is not None:
+            return stopped
         expected = as_arrays(reference(*copy.deepcopy(case.args)))
         got = as_arrays(call.value, like=expected) if call.error is None else None
         seen.append(_Seen(case, call, got, expected))
-    if all(s.ok for s in seen):
+    changed = [] if may_change_inputs else [s for s in seen if s.call.mutated]
+    if all(s.ok for s in seen) and not changed:
         note = f"all {n} cases agree with minilr's reference."
         if emitted:
             note += f" It emitted warnings: {'; '.join(emitted[:3])}."
         return CheckResult(exercise, True, note, (), None, 0.0, n, tuple(emitted))
-    worst = max((s for s in seen if not s.ok), key=lambda s: s.error)
-    keys, lines = _diagnose([s for s in seen if not s.ok], mistakes, options, names)
-    return CheckResult(exercise, False, " ".join(lines), tuple(keys), worst.case.name,
-                       worst.error, n, tuple(emitted))
+    failing = [s for s in seen if not s.ok]
+    ordinary = [s for s in failing if not s.case.extreme]
+    # Next to a real mistake (or a changed input), an extreme case no known mistake explains is noise.
+    keys, lines = _diagnose(failing, mistakes, options, names, quiet_extremes=bool(ordinary or changed))
+    if changed:  # first when the values are right; after the mistake that explains wrong values
+        at = len(keys) if keys else 0
+        keys.insert(at, "mutates_input")
+        lines.insert(at, _mutation_line(changed[0], arg_names))
+    worst = max(failing, key=lambda s: s.error) if failing else changed[0]
+    fragile = not changed and not ordinary and _fragile(seen)
+    if fragile:
+        lines.insert(0, "Right values on every ordinary case, but not at the extreme inputs:")
+    return CheckResult(exercise, False, " ".join(lines), tuple(dict.fromkeys(keys)), worst.case.name,
+                       worst.error, n, tuple(emitted), fragile)
 
 
-def _diagnose(failing, mistakes, options, names):
+def _fragile(seen):
+    """Right on every ordinary case; on the extreme ones, numerical warnings or NaN/inf only."""
+    for s in seen:
+        if s.ok:
+            continue
+        if not s.case.extreme or s.call.error is not None or s.got is None:
+            return False
+        if not (s.call.numeric or not all_finite(s.got)):
+            return False
+    return True
+
+
+def _mutation_line(s, arg_names):
+    i = s.call.mutated[0]
+    name = f"`{arg_names[i]}`" if arg_names and i < len(arg_names) else f"argument {i + 1}"
+    return (f"It changes its input {name} in place (e.g. `temp = theta; temp[0] = 0` changes theta "
+            f"too: an optimiser calling it then never moves that entry); work on a copy, "
+            f"`temp = theta.copy()` [case '{s.case.name}'].")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything a check needs except the student's function: cases, reference, mistakes.
+
+    Built by the checkers' ``*_spec`` functions and by
+    :func:`minilr.exercises.profiles.spec_for`; run with :func:`run_spec`.
+    ``judge(spec, calls) -> CheckResult``, when given, replaces the
+    comparison with the reference (for exercises with no single right
+    output, such as a random initialisation or a trained classifier).
+    """
+
+    exercise: str
+    cases: tuple
+    reference: object = None
+    mistakes: tuple = ()
+    options: dict = field(default_factory=dict)
+    names: tuple = ("output",)
+    arg_names: tuple = ()
+    may_change_inputs: bool = False
+    judge: object = None
+    n_outputs: int = 1
+
+
+def run_spec(spec, fn=None, *, calls=None, timeout=10.0):
+    """Check ``fn`` (or the ``calls`` already recorded for it) against ``spec``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    if spec.judge is not None:
+        if calls is None:
+            calls = [call_with_limits(fn, case.args, timeout) for case in spec.cases]
+        return spec.judge(spec, calls, timeout)
+    return run_check(spec.exercise, fn, list(spec.cases), spec.reference, list(spec.mistakes), timeout,
+                     spec.options, spec.names, calls=calls, arg_names=spec.arg_names,
+                     may_change_inputs=spec.may_change_inputs)
+
+
+def _diagnose(failing, mistakes, options, names, quiet_extremes=False):
     """Keys and sentences covering the failing cases with as few catalogued mistakes as possible."""
+    if not failing:
+        return [], []
     returned = [s for s in failing if s.call.error is None]
     explained = [{j for j, s in enumerate(returned) if _explains(mk, s, options)} for mk in mistakes]
     remaining, keys, lines = set(range(len(returned))), [], []
@@ -389,12 +349,14 @@ def _diagnose(failing, mistakes, options, names):
             keys.append(mistakes[i].key)
             lines.append(f"{mistakes[i].message} [case '{first.case.name}': {_evidence(first, names)}]")
         remaining -= explained[i]
-    raised = [s for s in failing if s.call.error is not None]
+    raised = [s for s in failing if s.call.error is not None and not (quiet_extremes and s.case.extreme)]
     if raised:
         s = raised[0]
         keys.append("raised")
-        lines.append(f"It raised {type(s.call.error).__name__}: {s.call.error} [case '{s.case.name}', "
+        lines.append(f"It raised {_error_name(s.call)}: {s.call.error} [case '{s.case.name}', "
                      f"at {s.call.where}; {len(raised)} of {len(failing)} failing cases raised].")
+    if quiet_extremes:
+        remaining = {j for j in remaining if not returned[j].case.extreme}
     if remaining:  # the first case no known mistake explains is enough to start from
         key, line = _unexplained(returned[min(remaining)], names)
         keys.append(key)

@@ -1,0 +1,254 @@
+"""Grading a class: each submission in its own process, the grade decided here from plain numbers.
+
+:func:`grade` finds the submissions (:mod:`~minilr.exercises.extract`),
+matches their functions to exercises (:mod:`~minilr.exercises.detect`),
+runs each submission in a fresh ``python -I`` process
+(:mod:`~minilr.exercises.worker`) with a wall-clock limit per call, a memory
+limit and stdin closed, and judges what came back with the checkers
+(:func:`~minilr.exercises.runner.run_spec`). A submission that hangs,
+exits, crashes or runs out of memory gets ``error`` and the others go on;
+if its process dies inside one function, that function gets the error and
+a new process grades the rest. Records reach ``on_record`` as each
+submission finishes.
+"""
+
+import os
+import signal
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from .calls import Call
+from .compare import as_arrays
+from .detect import Assignment, match_functions
+from .extract import find_submissions, read_file
+from .processes import Zygote, kill_all, run_worker
+from .profiles import BUILTIN, load_profile, spec_for
+from .runner import run_spec
+from .verdicts import record_for, submission_error
+
+__all__ = ["grade", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+
+DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
+
+
+class _Specs:
+    """One Spec per (profile, exercise), shared by every submission: the same cases for the whole class."""
+
+    def __init__(self):
+        self._specs = {}
+
+    def __call__(self, profile, exercise):
+        key = (profile.name, profile.source, exercise.name)
+        if key not in self._specs:
+            spec = spec_for(profile, exercise)
+            if spec.reference is not None:  # as many outputs as the reference returns
+                spec = replace(spec, n_outputs=len(as_arrays(spec.reference(*spec.cases[0].args))))
+            self._specs[key] = spec
+        return self._specs[key]
+
+
+def _decode_part(part):
+    if isinstance(part, dict) and isinstance(part.get("shape"), list) and isinstance(part.get("data"), list):
+        shape = part["shape"]
+        if all(isinstance(s, int) and s >= 0 for s in shape) and len(part["data"]) == int(np.prod(shape)) \
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in part["data"]):
+            return np.array(part["data"], dtype=np.float64).reshape(shape)
+    name = part.get("type") if isinstance(part, dict) and isinstance(part.get("type"), str) else "object"
+    return type(name, (), {})()  # no numbers: the checker says it returned a `name`
+
+
+def _as_call(event, n_outputs):
+    """A :class:`Call` from the worker's JSON, re-validated: only floats, shapes and names get through."""
+    value = event.get("value")
+    if isinstance(value, list) and value:
+        parts = [_decode_part(p) for p in value]
+        value = tuple(parts) if n_outputs > 1 and len(parts) != 1 else parts[0]
+    elif value is not None:
+        value = type("object", (), {})()
+    error = event.get("error")
+    if isinstance(error, dict):
+        exc = type(str(error.get("type", "Exception")), (Exception,), {})(str(error.get("message", "")))
+        error, where = exc, str(error.get("where", ""))
+    else:
+        error, where = None, ""
+    return Call(value=value, error=error, where=where, timed_out=bool(event.get("timed_out")),
+                warnings=tuple(map(str, event.get("warnings", ())))[:20],
+                numeric=frozenset(map(str, event.get("numeric", ()))),
+                mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)))
+
+
+def _job(files, functions, timeout, memory_mb, load_timeout):
+    entries = [{"path": f.path, "kind": f.kind, "source": f.source, "chunks": f.chunks, "fallback": f.chunks}
+               for f in files]
+    folders = list(dict.fromkeys(str(Path(f.path).parent) for f in files))
+    return {"files": entries, "functions": functions, "timeout": timeout, "memory_mb": memory_mb,
+            "load_timeout": load_timeout, "sys_path": folders}
+
+
+def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
+                     zygote=None):
+    """The records of one submission (a list of dicts), never raising for what the student did."""
+    files = [read_file(p) for p in sub.files]
+    functions = {}
+    for f in files:
+        for name, params in f.functions.items():
+            functions.setdefault(name, params)
+    given = profile is not None
+    profiles = [profile] if given else list(BUILTIN.values())
+    assignments, targeted = match_functions(functions, profiles, given=given)
+    max_points = sum(e.points for p in targeted for e in p.exercises)
+    broken = next((f for f in files if f.error), None)
+    if broken is not None:
+        return [submission_error(sub.name, broken.error, max_points)]
+    notes = [n for f in files for n in f.notes]
+    plan = [(a, specs(a.profile, a.exercise)) for a in assignments]
+    calls = {i: [] for i in range(len(plan))}
+    died, found, pending = {}, None, list(range(len(plan)))
+    load_timeout = max(timeout, 10.0)
+    first = True
+    while first or pending:  # at least once: a submission with no known function may still not load
+        first = False
+        job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
+                            "cases": [c.args for c in plan[i][1].cases]} for i in pending],
+                   timeout, memory_mb, load_timeout)
+        current, loaded = None, False
+        for event in run_worker(job, timeout, load_timeout, zygote):
+            kind = event.get("event")
+            if kind == "load_error":
+                return [submission_error(sub.name, _load_message(event, timeout, memory_mb), max_points)]
+            if kind == "loaded":
+                loaded = True
+                found = set(event.get("found", [])) if found is None else found
+                notes += [n for n in event.get("notes", []) if n not in notes]
+            elif kind == "start":
+                current = pending[event["index"]]
+            elif kind == "call" and current is not None:
+                calls[current].append(_as_call(event, plan[current][1].n_outputs))
+            elif kind == "died":
+                if not loaded:
+                    return [submission_error(sub.name, _death_message(event, "while loading", timeout),
+                                             max_points)]
+                if current is None:
+                    pending = []
+                    break
+                case = plan[current][1].cases[min(len(calls[current]), len(plan[current][1].cases) - 1)]
+                died[current] = _death_message(event, f"on case '{case.name}'", timeout)
+        # Died inside one function: a new process grades the ones after it; otherwise all are done.
+        pending = [i for i in pending if i > current] if current in died else []
+    records = []
+    for i, (a, spec) in enumerate(plan):
+        if found is not None and a.function not in found:
+            continue
+        result = None if i in died else run_spec(spec, calls=calls[i], timeout=timeout)
+        records.append(record_for(sub.name, a, result, died.get(i), notes, strict, memory_mb, calls[i]))
+    graded = {(r["profile"], r["exercise"]) for r in records}
+    for p in targeted:
+        for e in p.exercises:
+            if (p.name, f"{p.name}:{e.name}") not in graded:
+                records.append(record_for(sub.name, _missing(p, e), None, None, notes, strict, memory_mb))
+    if not records:
+        return [submission_error(sub.name, "defines none of the exercise functions of "
+                                 + (f"profile '{profile.name}'" if given else "any profile")
+                                 + (f" (found: {', '.join(sorted(functions))})" if functions else ""), 0)]
+    return records
+
+
+def _missing(profile, exercise):
+    return Assignment(profile, exercise, None)
+
+
+def _load_message(event, timeout, memory_mb):
+    kind, message = event.get("kind"), event.get("message", "")
+    where = event.get("file", "")
+    if kind == "syntax":
+        return f"syntax error at line {event.get('line')} of {where}: {message}"
+    if kind == "import":
+        return f"could not import module '{message}' ({where} imports it at the top)"
+    if kind == "exit":
+        return f"exited at import ({message} at the top level of {where})"
+    if kind == "timeout":
+        return f"timed out at import (the top level of {where} ran for more than {max(timeout, 10.0):g} s)"
+    if kind == "memory":
+        return f"out of memory at import (over the limit of {memory_mb} MB)"
+    return f"could not be loaded: {message}"
+
+
+def _death_message(event, when, timeout):
+    if event.get("reason") == "timeout":
+        return f"timed out {when}: no answer within {timeout:g} s (the process was stopped)"
+    code = event.get("returncode")
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        what = "segmentation fault" if name == "SIGSEGV" else name
+        return f"crashed ({what}) {when}"
+    return f"exited {when} (the process ended with status {code}: os._exit() or a crash)"
+
+
+def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
+          only=None, on_record=None, progress=True, fork=True):
+    """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
+
+    Parameters
+    ----------
+    paths : list of str or Path
+        Files (``.py``, ``.ipynb``) and folders of submissions.
+    profile : str, Path or Profile, optional
+        The assignment; None detects it per function.
+    strict : bool, optional
+        Score a fragile answer as a failure; None takes the profile's default.
+    timeout : float
+        Seconds per call of a student's function.
+    memory_mb : int
+        Address-space limit of each student's process.
+    jobs : int, optional
+        Submissions graded at once (default: the number of cores).
+    only : str, optional
+        Grade only the submission of this name (or whose name starts with it).
+    on_record : callable, optional
+        Called with the list of one submission's records as soon as it is graded.
+    progress : bool
+        Show a tqdm bar with an ETA over the submissions.
+    fork : bool
+        Fork the students' processes from one warm process that has NumPy
+        and SciPy imported (:class:`~minilr.exercises.processes.Zygote`);
+        False starts a fresh interpreter for each.
+    """
+    profile = load_profile(profile) if profile is not None else None
+    subs = find_submissions(paths)
+    if only is not None:
+        subs = [s for s in subs if s.name == only or Path(s.name).stem == only] or \
+            [s for s in subs if s.name.startswith(only)]
+        if not subs:
+            raise FileNotFoundError(f"no submission named '{only}'")
+    from tqdm.auto import tqdm
+
+    specs, records = _Specs(), []
+    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+    zygote = Zygote() if fork else None
+    try:
+        with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
+            futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
+                                   memory_mb=memory_mb, zygote=zygote) for s in subs]
+            for future in as_completed(futures):
+                done = future.result()
+                records += done
+                if on_record is not None:
+                    on_record(done)
+                bar.update(1)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_all()  # the running students' processes end with the grader
+        raise
+    finally:
+        pool.shutdown()
+        if zygote is not None:
+            zygote.close()
+    order = {s.name: i for i, s in enumerate(subs)}
+    return sorted(records, key=lambda r: order[r["submission"]])

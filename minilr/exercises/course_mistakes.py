@@ -1,0 +1,75 @@
+"""The catalogue entries of the course exercises' mistakes (ex2-ex4, the lesson), and their (J, grad) forms.
+
+The wrong variants themselves are written out in
+:mod:`minilr.exercises.variants`; :mod:`minilr.exercises.mistakes` adds these
+entries to its ``CATALOGUE``.
+"""
+
+from ..losses import regularized_cost, regularized_gradient
+from . import variants as v
+from .mistakes import _UNSTABLE, Mistake
+
+__all__ = ["COURSE_CATALOGUE", "cost_gradient_mistakes"]
+
+_COLUMN = ("h is a column (m, 1) while y is (m,), so h - y broadcasts to an (m, m) matrix: keep h and y "
+           "1-D (sigmoid(X @ theta) with theta of shape (n+1,)) or make both columns.")
+_PROBABILITIES = "It returns probabilities; predict returns labels (0/1, or the class of the largest score)."
+COURSE_CATALOGUE = [
+    Mistake("log_sigmoid_of_one_minus_z", "cost", "log(sigmoid(1 - z)) is not log(1 - sigmoid(z)): the "
+            "second term is (1 - y) * log(1 - h) with h = sigmoid(z).", v.cost_log_sigmoid_of_one_minus_z),
+    Mistake("column_vector_broadcast", "cost", _COLUMN, v.cost_column_vector),
+    Mistake("column_vector_broadcast", "cost", _COLUMN, v.cost_column_vector_mean),
+    Mistake("column_vector_broadcast", "gradient", _COLUMN, v.gradient_column_vector),
+    Mistake("returns_probabilities", "predict_binary", _PROBABILITIES + " Threshold at 0.5.",
+            v.predict_binary_probabilities),
+    Mistake("unstable_sigmoid", "predict_binary", _UNSTABLE, v.predict_binary_naive),
+    Mistake("unstable_sigmoid", "predict_network", _UNSTABLE, v.predict_network_naive),
+    Mistake("unstable_sigmoid", "predict_one_vs_all", _UNSTABLE, v.predict_one_vs_all_naive),
+    Mistake("returns_probabilities", "predict_one_vs_all", _PROBABILITIES + " Take the argmax over axis 1.",
+            v.predict_one_vs_all_probabilities),
+    Mistake("labels_off_by_one", "predict_network", "The labels are off by one: they run 1..K where this "
+            "exercise numbers the classes 0..K-1 (argmax already counts from 0).", v.predict_network_from_one),
+    Mistake("labels_off_by_one", "predict_network", "The labels are off by one: they run 0..K-1 where this "
+            "exercise numbers the classes 1..K (add 1 to the argmax).", v.predict_network_from_zero),
+    Mistake("returns_probabilities", "predict_network", _PROBABILITIES + " Take the argmax over axis 1.",
+            v.predict_network_probabilities),
+    Mistake("argmax_wrong_axis", "predict_network", "argmax over the wrong axis: the outputs are (m, K), "
+            "one row per sample, so take argmax(..., axis=1).", v.predict_network_wrong_axis),
+    Mistake("sigmoid_gradient_wrong", "sigmoid_gradient", "sigmoid(z) * (1 - z) is not the derivative: it is "
+            "g(z) * (1 - g(z)) with g = sigmoid.", v.sigmoid_gradient_of_z),
+    Mistake("unstable_sigmoid", "sigmoid_gradient", _UNSTABLE, v.sigmoid_gradient_naive),
+    Mistake("bias_regularized", "nn_cost", "The bias columns Theta1[:, 0] and Theta2[:, 0] are regularised: "
+            "the penalty sums Theta[:, 1:] only, and their gradient columns get no lam/m term.",
+            v.nn_bias_regularized),
+    Mistake("missing_1_over_m", "nn_cost", "The penalty is missing its 1/m: lam/(2m) * (sum of the squared "
+            "weights), and lam/m * Theta[:, 1:] in the gradient.", v.nn_missing_1_over_m),
+    Mistake("sum_instead_of_mean", "nn_cost", "The cross-entropy and its gradient are summed over the samples "
+            "instead of averaged: divide by m.", v.nn_sum_not_mean),
+    Mistake("labels_off_by_one", "nn_cost", "The labels are off by one: y is one-hot encoded as if it ran "
+            "1..K (np.eye(K)[y - 1]) where this exercise numbers the classes 0..K-1.", v.nn_labels_from_one),
+    Mistake("labels_off_by_one", "nn_cost", "The labels are off by one: y is one-hot encoded as if it ran "
+            "0..K-1 where this exercise numbers the classes 1..K (use np.eye(K)[y - 1]).", v.nn_labels_from_zero),
+    Mistake("log_of_zero", "nn_cost", "log(0): at large |z| the sigmoid is exactly 0 or 1 and log(h) or "
+            "log(1-h) is -inf (NaN after 0 * -inf); compute the cost from z or clip h.", v.nn_log_of_zero),
+    Mistake("unstable_sigmoid", "nn_cost", _UNSTABLE, v.nn_unstable_sigmoid),
+]
+
+
+def _pair(cost, gradient):
+    """A ``(J, grad)`` variant from a cost and a gradient, either possibly wrong."""
+
+    def variant(theta, X, y, lam):
+        return cost(theta, X, y, lam), gradient(theta, X, y, lam)
+
+    return variant
+
+
+def cost_gradient_mistakes(catalogue):
+    """For ``(J, grad)`` functions: each cost mistake, each gradient mistake, and both with one key together."""
+    costs = [mk for mk in catalogue if mk.exercise == "cost"]
+    gradients = [mk for mk in catalogue if mk.exercise == "gradient"]
+    both = [Mistake(c.key, "cost_gradient", c.message, _pair(c.variant, g.variant))
+            for c in costs for g in gradients if c.key == g.key]
+    alone = [Mistake(c.key, "cost_gradient", c.message, _pair(c.variant, regularized_gradient)) for c in costs]
+    alone += [Mistake(g.key, "cost_gradient", g.message, _pair(regularized_cost, g.variant)) for g in gradients]
+    return both + alone

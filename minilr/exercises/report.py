@@ -1,0 +1,120 @@
+"""Grade records as a table, JSON, CSV or Gradescope's results.json, written as submissions finish.
+
+* ``json``: the list of records, one per (submission, function), with the
+  keys ``submission, exercise, function, verdict, mistakes, points,
+  max_points, message, profile``.
+* ``csv``: one row per submission, one column per exercise holding its
+  points (0 in every column for a submission that could not be loaded), then
+  ``total``, ``max_points`` and ``problems`` (the verdicts that are not
+  ``pass``, with their mistakes).
+* ``gradescope``: the ``results.json`` Gradescope's autograder reads
+  (``score`` and ``tests``, each with ``name``, ``score``, ``max_score``,
+  ``status`` and ``output``); for several submissions, an object of one
+  such result per submission.
+
+:class:`ReportWriter` rewrites its file (atomically) after every submission,
+so an interrupted run leaves a valid report of the submissions graded so far.
+"""
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+__all__ = ["FORMATS", "ReportWriter", "render", "table", "summary"]
+
+FORMATS = ("json", "csv", "gradescope")
+
+
+def _by_submission(records):
+    grouped = {}
+    for r in records:
+        grouped.setdefault(r["submission"], []).append(r)
+    return grouped
+
+
+def _csv(records):
+    exercises = list(dict.fromkeys(r["exercise"] for r in records if r["exercise"]))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["submission", *exercises, "total", "max_points", "problems"])
+    for name, rs in _by_submission(records).items():
+        points = {r["exercise"]: r["points"] for r in rs if r["exercise"]}
+        if any(r["exercise"] is None for r in rs):  # could not be loaded: 0 everywhere, never a blank
+            points = dict.fromkeys(exercises, 0.0)
+        problems = "; ".join(_problem(r) for r in rs if r["verdict"] != "pass")
+        writer.writerow([name, *(f"{points[e]:g}" if e in points else "" for e in exercises),
+                         f"{sum(r['points'] for r in rs):g}", f"{sum(r['max_points'] for r in rs):g}", problems])
+    return out.getvalue()
+
+
+def _problem(r):
+    what = r["exercise"] or "submission"
+    keys = f" [{', '.join(r['mistakes'])}]" if r["mistakes"] else ""
+    return f"{what} {r['verdict']}{keys}" + (f": {r['message']}" if r["verdict"] == "error" else "")
+
+
+def _gradescope_one(rs):
+    tests = [{"name": f"{r['exercise']} ({r['function']})" if r["function"] else (r["exercise"] or "submission"),
+              "score": r["points"], "max_score": r["max_points"],
+              "status": "passed" if r["verdict"] in ("pass", "fragile") and r["points"] == r["max_points"]
+              else "failed",
+              "output": f"{r['verdict'].upper()}" + (f" [{', '.join(r['mistakes'])}]" if r["mistakes"] else "")
+              + (f": {r['message']}" if r["message"] else "")} for r in rs]
+    return {"score": sum(r["points"] for r in rs), "tests": tests}
+
+
+def render(records, fmt):
+    """The report as text, in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return json.dumps(records, indent=1) + "\n"
+    if fmt == "csv":
+        return _csv(records)
+    if fmt == "gradescope":
+        grouped = _by_submission(records)
+        if len(grouped) == 1:
+            return json.dumps(_gradescope_one(next(iter(grouped.values()))), indent=1) + "\n"
+        return json.dumps({k: _gradescope_one(v) for k, v in grouped.items()}, indent=1) + "\n"
+    raise ValueError(f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}.")
+
+
+class ReportWriter:
+    """Collects records and rewrites ``path`` after each submission (write to a temporary, then rename)."""
+
+    def __init__(self, path, fmt):
+        self.path, self.fmt, self.records = Path(path), fmt, []
+        self._write()
+
+    def add(self, records):
+        self.records += records
+        self._write()
+
+    def _write(self):
+        tmp = self.path.with_name(f".{self.path.name}.partial")
+        ordered = sorted(self.records, key=lambda r: r["submission"])  # stable: each one's records stay in order
+        tmp.write_text(render(ordered, self.fmt), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def table(records):
+    """The records as aligned text: one row per record, the messages of the non-passing ones below."""
+    header = ("submission", "exercise", "function", "verdict", "points", "mistakes")
+    rows = [(r["submission"], r["exercise"] or "-", r["function"] or "-", r["verdict"],
+             f"{r['points']:g}/{r['max_points']:g}", ", ".join(r["mistakes"])) for r in records]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    details = [f"{r['submission']} {r['exercise'] or ''} {r['verdict']}: {r['message']}".replace("  ", " ")
+               for r in records if r["verdict"] not in ("pass", "missing")]
+    return "\n".join(lines) + ("\n\n" + "\n".join(details) if details else "")
+
+
+def summary(records):
+    """``"3 submissions: 10 pass, 2 fragile, ... (points 11/20)"``."""
+    counts = {}
+    for r in records:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    n = len({r["submission"] for r in records})
+    parts = ", ".join(f"{counts[v]} {v}" for v in ("pass", "fragile", "fail", "error", "missing") if v in counts)
+    points = sum(r["points"] for r in records), sum(r["max_points"] for r in records)
+    return f"{n} submission{'s' * (n != 1)}: {parts} (points {points[0]:g}/{points[1]:g})."
