@@ -96,17 +96,9 @@ def test_cycle_finder_finds_a_planted_cycle():
     assert _find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-# The one known cycle, inside the coursework package: mistakes registers the lessons'
-# catalogue at its end, and lesson_mistakes needs mistakes.Mistake. To remove with it.
-KNOWN_CYCLE_EDGE = ("minilr.exercises.mistakes", "minilr.exercises.lesson_mistakes")
-
-
 def test_import_graph_of_minilr_has_no_cycle_counting_function_level_imports():
     graph = {name: _imports(name, path) for name, path in MODULES.items()}
     assert graph["minilr.linear"] >= {"minilr.objective", "minilr._dask"}  # the parser sees both
-    source, target = KNOWN_CYCLE_EDGE
-    if target in graph.get(source, ()):  # still there: the rest of the graph must be acyclic
-        graph[source] = graph[source] - {target}
     assert _find_cycle(graph) is None, " -> ".join(_find_cycle(graph))
 
 

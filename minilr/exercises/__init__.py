@@ -42,8 +42,8 @@ from .checkers import (
 )
 from .mistakes import CATALOGUE, MISTAKE_KEYS
 from .profiles import BUILTIN as PROFILES
-from .profiles import check_exercise, load_profile
-from .runner import CheckResult, assert_passes
+from .profiles import assert_passes, check_exercise, load_profile
+from .runner import CheckResult
 
 __all__ = [
     "check_sigmoid",

@@ -66,7 +66,7 @@ _LOGISTIC_ARGS = ("theta", "X", "y", "lam")
 
 
 # ------------------------------------------------------------------ cases
-def _logistic_data(rng, m, n):
+def logistic_data(rng, m, n):
     """``(theta, X, y)``: X with its column of ones, moderate logits, 0/1 labels."""
     X = np.column_stack([np.ones(m), rng.normal(size=(m, n))])
     theta = rng.normal(size=n + 1)
@@ -74,11 +74,11 @@ def _logistic_data(rng, m, n):
     return theta, X, y
 
 
-def _logistic_cases(seed):
+def logistic_cases(seed):
     """``(name, theta, X, y, lam)`` shared by cost, gradient and the GD step."""
     rng = np.random.default_rng(seed)
-    theta, X, y = _logistic_data(rng, 10, 3)
-    one, square = _logistic_data(rng, 1, 3), _logistic_data(rng, 4, 3)
+    theta, X, y = logistic_data(rng, 10, 3)
+    one, square = logistic_data(rng, 1, 3), logistic_data(rng, 4, 3)
     # z = X @ theta = (1000, -1000, 2): confident and right on the first two samples.
     big = (np.array([0.0, 1.0]), np.array([[1.0, 1000.0], [1.0, -1000.0], [1.0, 2.0]]), np.array([1.0, 0.0, 1.0]))
     return [
@@ -169,7 +169,7 @@ def check_cost(fn, *, timeout=10.0, seed=0):
 
 
 def _logistic_case_tuple(seed):
-    return tuple(Case(name, args, extreme="1000" in name) for name, *args in _logistic_cases(seed))
+    return tuple(Case(name, args, extreme="1000" in name) for name, *args in logistic_cases(seed))
 
 
 def cost_spec(seed=0):
@@ -236,7 +236,7 @@ def check_gradient_descent_step(fn, *, timeout=10.0, seed=0):
 def gradient_descent_step_spec(seed=0):
     """The cases, reference and mistakes of :func:`check_gradient_descent_step`."""
     cases = tuple(Case(name + ", alpha=0.3", (theta, X, y, 0.3, lam), extreme="1000" in name)
-                  for name, theta, X, y, lam in _logistic_cases(seed))
+                  for name, theta, X, y, lam in logistic_cases(seed))
     return Spec("gradient_descent_step", cases, _gradient_descent_step,
                 tuple(mistakes_for("gradient_descent_step")), names=("theta_new",),
                 arg_names=("theta", "X", "y", "alpha", "lam"), may_change_inputs=True)

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..losses import regularized_cost, regularized_gradient
 from . import variants as v
-from .checkers import _logistic_cases, _logistic_data
+from .checkers import logistic_cases, logistic_data
 from .mistakes import mistakes_for
 from .runner import Case, Spec
 
@@ -47,9 +47,9 @@ def _cost_and_gradient(theta, X, y, lam):
 def cost_gradient_spec(seed=0):
     """``(theta, X, y, lam) -> (J, grad)``: ex2's ``costFunctionReg``, ex3's ``lrCostFunction``."""
     rng = np.random.default_rng(seed + 1)
-    extra = [("one sample, lam=0", *_logistic_data(rng, 1, 3), 0.0),
-             ("square X (4 x 4), lam=0", *_logistic_data(rng, 4, 3), 0.0)]
-    cases = tuple(Case(name, args, extreme="1000" in name) for name, *args in [*_logistic_cases(seed), *extra])
+    extra = [("one sample, lam=0", *logistic_data(rng, 1, 3), 0.0),
+             ("square X (4 x 4), lam=0", *logistic_data(rng, 4, 3), 0.0)]
+    cases = tuple(Case(name, args, extreme="1000" in name) for name, *args in [*logistic_cases(seed), *extra])
     return Spec("cost_gradient", cases, _cost_and_gradient, tuple(mistakes_for("cost_gradient")),
                 names=("J", "grad"), arg_names=("theta", "X", "y", "lam"), n_outputs=2)
 
@@ -57,8 +57,8 @@ def cost_gradient_spec(seed=0):
 def predict_binary_spec(seed=0):
     """``(theta, X) -> 0/1``: ex2's ``predict``; label 1 where sigmoid(X theta) >= 0.5."""
     rng = np.random.default_rng(seed)
-    theta, X, _ = _logistic_data(rng, 12, 3)
-    one, _one_X, _ = _logistic_data(rng, 1, 3)
+    theta, X, _ = logistic_data(rng, 12, 3)
+    one, _one_X, _ = logistic_data(rng, 1, 3)
     big = (np.array([0.0, 1.0]), np.array([[1.0, 1000.0], [1.0, -1000.0], [1.0, 2.0], [1.0, -3.0]]))
     cases = (Case("random data (12 samples)", (theta, X)), Case("one sample", (one, _one_X)),
              Case("|z| = 1000", big, extreme=True))

@@ -7,7 +7,8 @@ entries to its ``CATALOGUE``.
 
 from ..losses import regularized_cost, regularized_gradient
 from . import variants as v
-from .mistakes import _UNSTABLE, Mistake
+from .catalogue import UNSTABLE_SIGMOID as _UNSTABLE
+from .catalogue import Mistake
 
 __all__ = ["COURSE_CATALOGUE", "cost_gradient_mistakes"]
 

@@ -20,7 +20,7 @@ from scipy.optimize import minimize
 
 from ..functions import logsumexp, sigmoid
 from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
-from .mistakes import Mistake
+from .catalogue import Mistake
 
 __all__ = ["LESSON_CATALOGUE", "fit_logistic", "logistic_cost"]
 

@@ -22,36 +22,14 @@ Signatures (the same as the student's functions, see :mod:`minilr.exercises.chec
   nn_cost): see :mod:`minilr.exercises.variants`
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..functions import sigmoid
 from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
+from .catalogue import UNSTABLE_SIGMOID as _UNSTABLE
+from .catalogue import Mistake
 
 __all__ = ["Mistake", "CATALOGUE", "MISTAKE_KEYS", "mistakes_for"]
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """One known mistake, as a wrong implementation.
-
-    Attributes
-    ----------
-    key : str
-        Stable identifier, e.g. ``"bias_regularized"``.
-    exercise : str
-        The exercise whose signature ``variant`` has.
-    message : str
-        What to tell the student: the mistake and its fix.
-    variant : callable
-        The wrong implementation.
-    """
-
-    key: str
-    exercise: str
-    message: str
-    variant: object
 
 
 # ------------------------------------------------------------------ pieces
@@ -274,9 +252,6 @@ def softmax_missing_keepdims(Z):
 # ------------------------------------------------------------------ the catalogue
 _BIAS = "The bias term theta[0] is regularised: the penalty sums theta[1:] only."
 _SIGN = "The sign is flipped"
-_UNSTABLE = ("Unstable sigmoid: 1 / (1 + exp(-z)) overflows (RuntimeWarning, or NaN) at large |z|; "
-             "use minilr.sigmoid's trick of only ever computing exp(-|z|).")
-
 CATALOGUE = [
     Mistake("sign_flipped", "sigmoid", f"{_SIGN}: this is sigmoid(-z); use exp(-z), not exp(z).",
             sigmoid_sign_flipped),
@@ -376,8 +351,8 @@ def mistakes_for(exercise):
 
 
 # The mistakes of the courses' and the lessons' exercises are written out in modules of their own.
-from .course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes  # noqa: E402 - they need Mistake
-from .lesson_mistakes import LESSON_CATALOGUE  # noqa: E402 - it needs Mistake, defined above
+from .course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes  # noqa: E402
+from .lesson_mistakes import LESSON_CATALOGUE  # noqa: E402
 
 CATALOGUE += COURSE_CATALOGUE
 CATALOGUE += cost_gradient_mistakes(CATALOGUE)

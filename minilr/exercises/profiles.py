@@ -35,7 +35,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Exercise", "Profile", "ProfileError", "KINDS", "BUILTIN", "load_profile", "spec_for", "check_exercise"]
+__all__ = ["Exercise", "Profile", "ProfileError", "KINDS", "BUILTIN", "load_profile", "spec_for",
+           "check_exercise", "assert_passes"]
 
 
 class ProfileError(ValueError):
@@ -318,3 +319,31 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     if exercise not in names:
         raise ProfileError(f"profile '{profile.name}' has no exercise '{exercise}'; it has {', '.join(names)}.")
     return run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout)
+
+
+def assert_passes(result, *, strict=True, profile=None):
+    """Fail (``AssertionError``) with the diagnosis unless ``result`` passed.
+
+    Parameters
+    ----------
+    result : CheckResult
+    strict : bool, default=True
+        If False, a fragile result (right values, numerical trouble at the
+        extreme inputs only) passes too.
+    profile : str or Profile, optional
+        An assignment profile (``"ex2"``, a TOML file, ...): its own
+        strictness replaces ``strict`` (the course profiles are lenient,
+        ``minilr`` is strict).
+
+    Raises
+    ------
+    AssertionError
+        Its message is ``str(result)``: the exercise, the mistake keys and
+        the diagnosis.
+    """
+    __tracebackhide__ = True  # pytest shows the student's diagnosis, not this frame
+    if profile is not None:
+        strict = load_profile(profile).strict
+    if not (result.passed or (result.fragile and not strict)):
+        raise AssertionError(str(result))
+    return result

@@ -24,8 +24,8 @@ import numpy as np
 from .calls import Call, call_quietly, call_with_limits, changed_arguments  # noqa: F401
 from .compare import ATOL, RTOL, all_finite, as_arrays, error_between, evidence, same, shapes  # noqa: F401
 
-__all__ = ["CheckResult", "Case", "Call", "Spec", "call_with_limits", "call_failure", "run_check", "run_spec",
-           "assert_passes"]
+__all__ = ["CheckResult", "Case", "Call", "Spec", "call_with_limits", "call_failure", "run_check",
+           "run_spec"]
 
 
 @dataclass(frozen=True)
@@ -89,36 +89,6 @@ class CheckResult:
     def _repr_pretty_(self, printer, cycle):
         # What a notebook shows for a result on the last line of a cell.
         printer.text(str(self))
-
-
-def assert_passes(result, *, strict=True, profile=None):
-    """Fail (``AssertionError``) with the diagnosis unless ``result`` passed.
-
-    Parameters
-    ----------
-    result : CheckResult
-    strict : bool, default=True
-        If False, a fragile result (right values, numerical trouble at the
-        extreme inputs only) passes too.
-    profile : str or Profile, optional
-        An assignment profile (``"ex2"``, a TOML file, ...): its own
-        strictness replaces ``strict`` (the course profiles are lenient,
-        ``minilr`` is strict).
-
-    Raises
-    ------
-    AssertionError
-        Its message is ``str(result)``: the exercise, the mistake keys and
-        the diagnosis.
-    """
-    __tracebackhide__ = True  # pytest shows the student's diagnosis, not this frame
-    if profile is not None:
-        from .profiles import load_profile  # lazily: profiles import the checkers, which import us
-
-        strict = load_profile(profile).strict
-    if not (result.passed or (result.fragile and not strict)):
-        raise AssertionError(str(result))
-    return result
 
 
 @dataclass(frozen=True)
