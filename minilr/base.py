@@ -132,6 +132,16 @@ class BaseEstimator:
                 changed.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(changed)})"
 
+    def _repr_html_(self):
+        """What Jupyter shows: parameters and, once fitted, what was learned (minilr.display)."""
+        from .display import estimator_html
+
+        return estimator_html(self)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Both views, so that a notebook renders the HTML and a terminal the text."""
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+
     def __sklearn_tags__(self):
         # Only scikit-learn calls this, so importing it here is free for users.
         from sklearn.utils import Tags, TargetTags
