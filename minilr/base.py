@@ -227,6 +227,38 @@ class BaseEstimator:
         return X
 
 
+def fit_callback(callback, params_of):
+    """The optimisers' ``callback(epoch, x, cost)`` as a fit's ``callback(epoch, cost, params)``.
+
+    Parameters
+    ----------
+    callback : callable or None
+        The user's: ``callback(epoch, cost, params)`` after every epoch (or solver
+        iteration), with ``params`` a dict of the current parameters in the fitted
+        attributes' layout; returning True stops the fit. A ``finish()`` method, if
+        it has one, is called by :func:`finish_callback` when the fit ends.
+    params_of : callable
+        ``params_of(x) -> dict``, from the optimiser's flat vector.
+
+    Returns
+    -------
+    callable or None
+    """
+    if callback is None:
+        return None
+    if not callable(callback):
+        raise TypeError(f"callback must be a function callback(epoch, cost, params) or None, "
+                        f"got {type(callback).__name__}.")
+    return lambda epoch, x, cost: bool(callback(epoch, cost, params_of(x)))
+
+
+def finish_callback(callback):
+    """Tell a callback that the fit ended (a live plot draws its last state)."""
+    finish = getattr(callback, "finish", None)
+    if callable(finish):
+        finish()
+
+
 def feature_scale_problem(X, step_size=True):
     """Why the scale of the features of ``X`` makes a fit unreliable, or None.
 

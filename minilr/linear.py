@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from ._validation import check_scalar, check_Xy, is_dask
-from .base import BaseEstimator, ClassifierMixin, check_update
+from .base import BaseEstimator, ClassifierMixin, check_update, finish_callback, fit_callback
 from .exceptions import ConvergenceWarning
 from .functions import log_sigmoid, sigmoid, softmax
 from .objective import LinearObjective
@@ -159,8 +159,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if not isinstance(self.warm_start, (bool, np.bool_)):
             raise TypeError(f"warm_start must be True or False, got {self.warm_start!r}.")
 
-    def fit(self, X, y):
+    def fit(self, X, y, callback=None):
         """Fit the model to ``X`` of shape (m, n) and labels ``y`` of shape (m,).
+
+        Parameters
+        ----------
+        X : array-like of shape (m, n)
+        y : array-like of shape (m,)
+        callback : callable, optional
+            ``callback(epoch, cost, params)`` after every epoch (gd, sgd) or
+            iteration (the scipy solvers), with ``params = {"coef": (K, n),
+            "intercept": (K,)}`` as they are then; returning True stops. A live
+            plot from :mod:`minilr.plotting` (``LiveCostPlot``, ``LiveBoundaryPlot``)
+            is one.
 
         Returns
         -------
@@ -187,7 +198,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             objective = problem = LinearObjective(X, T, self.lam, loss, self.fit_intercept)
         self._check_solver_size(objective)
         x0, history = self._start(objective, classes, X.shape[1])
-        result = self._optimise(problem, x0)
+        result = self._optimise(problem, x0, fit_callback(callback, self._params_of(objective)))
+        finish_callback(callback)
         if result.interrupted and result.n_iter == 0:
             raise KeyboardInterrupt  # no epoch finished: nothing to keep, the model stays as it was
         w, b = objective.unpack(result.x.astype(X.dtype, copy=False))
@@ -252,9 +264,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             self._warn_interrupted(self.n_iter_, "epoch" if self.solver in ("gd", "sgd")
                                    else "iteration")
 
-    def _optimise(self, problem, x0):
+    @staticmethod
+    def _params_of(objective):
+        """``x -> {"coef", "intercept"}`` in the layout of ``coef_`` and ``intercept_``."""
+        def params(x):
+            w, b = objective.unpack(x)
+            coef = np.reshape(np.transpose(w), (-1, objective.w_shape[0]))
+            return {"coef": coef, "intercept": np.broadcast_to(b, coef.shape[:1])}
+        return params
+
+    def _optimise(self, problem, x0, callback=None):
         # warn=False: fit issues the ConvergenceWarning itself, once (see _warn_after_fit).
-        common = dict(max_iter=self.max_iter, tol=self.tol, verbose=self.verbose, warn=False)
+        common = dict(max_iter=self.max_iter, tol=self.tol, verbose=self.verbose, warn=False,
+                      callback=callback)
         if self.solver == "gd":
             return gradient_descent(problem.fun, x0, learning_rate=self.learning_rate, **common)
         if self.solver == "sgd":

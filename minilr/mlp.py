@@ -11,7 +11,8 @@ import warnings
 import numpy as np
 
 from ._validation import check_scalar, check_Xy
-from .base import RENAMED, BaseEstimator, ClassifierMixin, check_update
+from .base import (RENAMED, BaseEstimator, ClassifierMixin, check_update, finish_callback,
+                   fit_callback)
 from .exceptions import ConvergenceWarning
 from .functions import sigmoid, softmax
 from .neural_net import (
@@ -189,7 +190,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             raise TypeError(f"warm_start must be True or False, got {self.warm_start!r}.")
         return [int(size) for size in hidden]
 
-    def fit(self, X, y, validation_data=None):
+    def fit(self, X, y, validation_data=None, callback=None):
         """Train the network on ``X`` of shape (m, n) and labels ``y`` of shape (m,).
 
         Parameters
@@ -199,6 +200,10 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         validation_data : tuple (X_val, y_val), optional
             Data to score after every epoch (into ``validation_history_``);
             not used for training. Excludes ``validation_fraction``.
+        callback : callable, optional
+            ``callback(epoch, cost, params)`` after every epoch, with ``params =
+            {"coefs": [...], "intercepts": [...]}`` as they are then; returning True
+            stops. ``minilr.plotting.LiveCostPlot`` is one.
 
         Returns
         -------
@@ -221,13 +226,14 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         warm = self._warm_start_params(layer_sizes, classes)
         x0 = flatten_params(warm or init_params(layer_sizes, self.init, rng, X.dtype))
 
-        scores, callback = [], None
-        if validation is not None:
-            X_val, y_val = validation
+        scores = []
+        user = fit_callback(callback, lambda x: _layers(unflatten_params(x, layer_sizes)))
 
-            def callback(epoch, x, cost):
-                z, _ = forward(unflatten_params(x, layer_sizes), X_val, self.activation)
-                scores.append(np.mean(_labels(z, classes, self.threshold) == y_val))
+        def each_epoch(epoch, x, cost):
+            if validation is not None:
+                z, _ = forward(unflatten_params(x, layer_sizes), validation[0], self.activation)
+                scores.append(np.mean(_labels(z, classes, self.threshold) == validation[1]))
+            return user is not None and user(epoch, x, cost)
 
         # Overflow on the way to divergence is not an error here: the optimiser
         # sees the non-finite cost and raises DivergenceError.
@@ -237,15 +243,16 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 problem.batch_fun, x0, problem.m, learning_rate=self.learning_rate,
                 batch_size=self.batch_size, max_iter=self.max_iter, update=self.update,
                 momentum=0.9 if self.momentum is None else self.momentum, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-                random_state=rng, callback=callback, verbose=self.verbose, warn=False,
+                random_state=rng, callback=each_epoch, verbose=self.verbose, warn=False,
             )
+        finish_callback(callback)
         if result.interrupted and result.n_iter == 0:
             raise KeyboardInterrupt  # no epoch finished: nothing to keep, the model stays as it was
         if result.warning is not None:
             _warn_not_converged(result.history, self.max_iter, self.tol)
         previous = _previous_fit(self, warm, validation is not None)
-        params = unflatten_params(result.x, layer_sizes)
-        self.coefs_, self.intercepts_ = params[0::2], params[1::2]
+        layers = _layers(unflatten_params(result.x, layer_sizes))
+        self.coefs_, self.intercepts_ = layers["coefs"], layers["intercepts"]
         self.classes_ = classes
         self.n_features_in_ = X.shape[1]
         self.history_ = np.concatenate([previous["history"], result.history])
@@ -338,6 +345,11 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         ``threshold``. More: the class with the largest logit.
         """
         return _labels(self.decision_function(X), self.classes_, self.threshold)
+
+
+def _layers(params):
+    """``[W1, b1, W2, b2, ...]`` in the layout of ``coefs_`` and ``intercepts_``."""
+    return {"coefs": params[0::2], "intercepts": params[1::2]}
 
 
 def _labels(z, classes, threshold):

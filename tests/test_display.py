@@ -68,7 +68,7 @@ def test_unfitted_estimator_highlights_changed_parameters_only():
 
 @pytest.mark.parametrize("make", [
     lambda: minilr.LogisticRegression(lam=0.1),
-    lambda: minilr.MLPClassifier(hidden_layer_sizes=(4,), random_state=0, max_epochs=400),
+    lambda: minilr.MLPClassifier(hidden_layer_sizes=(4,), random_state=0, max_iter=400),
     lambda: minilr.OneVsAllClassifier(minilr.LogisticRegression()),
 ])
 def test_fitted_estimator_shows_classes_iterations_and_final_cost(make, data):

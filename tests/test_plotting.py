@@ -426,7 +426,7 @@ def test_plotting_imports_no_estimator_module():
     tree = ast.parse(Path(minilr.plotting.__file__).read_text())
     local_modules = {node.module for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom) and node.level > 0}
-    assert local_modules <= {"_validation", "functions", "metrics"}
+    assert local_modules <= {"_validation", "functions", "metrics", "image_plots", "live_plot"}
 
 
 @pytest.mark.parametrize("draw", [
