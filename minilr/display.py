@@ -161,8 +161,9 @@ def estimator_html(estimator):
 
 
 def _verdict(result):
-    verdict = getattr(result, "verdict", None)
-    return verdict if verdict in _BADGES else ("pass" if result.passed else "fail")
+    if result.passed:
+        return "pass"
+    return "fragile" if getattr(result, "fragile", False) else "fail"
 
 
 def _badge(verdict):

@@ -135,3 +135,11 @@ def test_check_results_table_counts_passes():
     html = check_results_html(results)
     parse(html)
     assert "1 of 2 passed" in html and html.count("PASS") == 1 and html.count("FAIL") == 1
+
+
+def test_text_reprs_stay_as_they_were():
+    model = minilr.LogisticRegression(max_iter=200, solver="gd")
+    assert repr(model) == "LogisticRegression(max_iter=200, solver='gd')"
+    result = check_cost(_broken_cost)
+    assert str(result).startswith("FAIL cost [bias_regularized")
+    assert "<" not in str(result)

@@ -87,8 +87,14 @@ class CheckResult:
         return f"FAIL {self.exercise} [{', '.join(self.mistakes)}]: {self.diagnosis}"
 
     def _repr_pretty_(self, printer, cycle):
-        # What a notebook shows for a result on the last line of a cell.
+        # What a terminal IPython shows for a result on the last line of a cell.
         printer.text(str(self))
+
+    def _repr_html_(self):
+        """What Jupyter shows: a verdict badge, the mistake keys, the diagnosis and the case."""
+        from ..display import check_result_html
+
+        return check_result_html(self)
 
 
 @dataclass(frozen=True)
