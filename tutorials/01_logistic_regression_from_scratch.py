@@ -357,6 +357,18 @@ assert any("learning rate is probably too large" in str(w.message) for w in caug
 # minilr reports with a `ConvergenceWarning`.) A rate that really is too large
 # looks different: at 100 the cost stays finite but climbs past a thousand and
 # ends higher than it started, and minilr says so, naming the learning rate.
+#
+# A fit can also be watched while it runs: a `LiveCostPlot` passed to `fit` as
+# its `callback` redraws one figure in place every 100 epochs here (in a script
+# it writes a PNG at the end instead, with `path=`). Rate 0.3, with minilr's cost:
+
+# %%
+from minilr.plotting import LiveCostPlot
+
+live = LiveCostPlot(every=100, logy=True)
+watched = LogisticRegression(lam=0, solver="gd", learning_rate=0.3, max_iter=2_000, tol=0)
+watched.fit(X, y, callback=live)
+assert live.costs == list(watched.history_) and len(live.costs) == 2_000
 
 # %% [markdown]
 # ## 7. Mini-batch stochastic gradient descent

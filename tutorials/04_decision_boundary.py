@@ -131,6 +131,20 @@ fig.axes[0].get_legend().remove()  # one legend for all four panels, below them
 fig.legend(handles, labels, loc="outside lower center", ncols=len(labels));
 
 # %% [markdown]
+# In a notebook the same training can be watched as it happens: a
+# `LiveBoundaryPlot` passed to `fit` as its `callback` redraws one figure in
+# place every 10 epochs (a script gets a PNG at the end instead, with `path=`).
+# `LogisticRegression(solver="gd")` runs the same loop, so its line at epoch 100
+# is our last snapshot's.
+
+# %%
+from minilr.plotting import LiveBoundaryPlot
+
+live = LiveBoundaryPlot(X, y, every=10, true_boundary=(*W_TRUE, B_TRUE))
+LogisticRegression(lam=0, solver="gd", learning_rate=0.5, max_iter=100, tol=0).fit(X, y, callback=live)
+assert live.epoch == 100 and np.allclose(live.line, snapshots[-1]["params"], rtol=1e-10, atol=1e-12)
+
+# %% [markdown]
 # The accuracy is already 0.86 after 10 epochs and hardly moves afterwards,
 # while the line keeps turning slowly towards the true one. What changes most
 # is the *length* of $w$, which more than doubles between epochs 10 and 100. The line
