@@ -50,7 +50,9 @@ class Status:
 
     Attributes
     ----------
-    kind : {"converged", "max_iter", "stalled", "callback", "interrupted", "diverged"}
+    kind : {"converged", "max_iter", "stalled", "callback", "interrupted", "no_minimum"}
+        "no_minimum" is set by an estimator for separable classes without a
+        penalty; "diverged" is raised, never returned.
     solver : str
         The method's name, as the messages print it ("L-BFGS-B", "gradient descent", ...).
     n_iter : int
@@ -71,6 +73,8 @@ class Status:
         The first recorded cost, to tell a rising cost (too large a step) apart.
     at_floor : bool
         Converged at the floating-point floor rather than below ``tol``.
+    limit_unit : str
+        What ``max_iter`` counts, when not ``unit`` (TNC: "function evaluations").
     """
 
     kind: str
@@ -85,6 +89,7 @@ class Status:
     detail: str = ""
     first_cost: float = math.nan
     at_floor: bool = False
+    limit_unit: str = ""
 
     @property
     def converged(self):
@@ -105,7 +110,7 @@ class Status:
         if self.kind == "converged":
             return f"Epoch cost improved by less than tol={self.tol} (after {n} {unit})."
         if self.kind == "max_iter":
-            return f"{self.solver} reached max_iter={self.max_iter} {unit}."
+            return f"{self.solver} reached max_iter={self.max_iter} {self.limit_unit or unit}."
         if self.kind == "stalled":
             return f"{self.solver} could not lower the gradient any further: {self.detail}."
         if self.kind == "callback":

@@ -34,6 +34,8 @@ import math
 
 import numpy as np
 
+from .convergence import gradient_floor
+
 __all__ = ["truncated_newton", "newton_direction", "backtracking"]
 
 ARMIJO = 1e-4
@@ -126,6 +128,9 @@ def truncated_newton(fun, x0, hessp, *, tol, max_iter, callback=None, start=None
     -------
     x : ndarray of shape (p,)
     kind : {"converged", "max_iter", "stalled"}
+        "stalled" when no step lowers the cost, or when the gradient is at the
+        floating-point floor (:func:`minilr.convergence.gradient_floor`) above
+        a ``tol`` below it.
     detail : str
         Why it stalled (empty otherwise).
     """
@@ -133,8 +138,11 @@ def truncated_newton(fun, x0, hessp, *, tol, max_iter, callback=None, start=None
     J, g = fun(x) if start is None else start
     g = np.array(g, dtype=np.float64)
     for _ in range(max_iter):
-        if np.max(np.abs(g)) <= tol:
+        g_max = np.max(np.abs(g))
+        if g_max <= tol:
             return x, "converged", ""
+        if g_max <= gradient_floor(J):  # below it, a smaller gradient is rounding noise
+            return x, "stalled", "the gradient is at the floating-point floor"
         step = backtracking(fun, x, J, g, newton_direction(hessp, x, g))
         if step is None:
             return x, "stalled", "no step along the Newton direction lowers the cost"

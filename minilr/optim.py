@@ -197,11 +197,15 @@ def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callba
     elif tol > 0 and kind != "interrupted" and np.all(np.isfinite(x)):
         with np.errstate(all="ignore"):  # the gradient at the returned x, for the rule
             J, g = fun(x)
+        if not math.isfinite(J):
+            raise divergence_error(J, len(history) + 1, history, at_start=False)
         g_norm = float(np.max(np.abs(g)))
-        if g_norm <= tol and kind == "max_iter":
-            kind = "converged"
+    at_floor = kind == "max_iter" and tol < g_norm <= gradient_floor(J)
+    if kind == "max_iter" and (g_norm <= tol or at_floor):
+        kind = "converged"
     status = Status(kind, "gradient descent", len(history), J, g_norm, tol, max_iter,
-                    unit="epoch", first_cost=history[0] if len(history) else math.nan)
+                    unit="epoch", first_cost=history[0] if len(history) else math.nan,
+                    at_floor=at_floor)
     return _result(x, history, status, warn)
 
 
@@ -375,5 +379,6 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
     g_norm = math.nan if g is None else float(np.max(np.abs(g)))
     at_floor = kind == "stalled" and g_norm <= gradient_floor(J)
     status = Status("converged" if at_floor else kind, SCIPY_METHODS[method], len(rec.history),
-                    J, g_norm, tol, max_iter, detail=detail, at_floor=at_floor)
+                    J, g_norm, tol, max_iter, detail=detail, at_floor=at_floor,
+                    limit_unit="function evaluations" if method == "tnc" else "")
     return _result(np.asarray(x), np.asarray(rec.history), status, warn)
