@@ -169,8 +169,8 @@ class Status:
         """This status for a cost without a minimum (separable classes, no penalty)."""
         detail = (f"The training data are perfectly separable and lam=0, so the cost has no "
                   f"minimum: it keeps falling towards 0 as the weights grow, and coef_ is where "
-                  f"the solver stopped ({self.message.rstrip('.')}. {self._where()[:-1]}). "
-                  f"{hint}")
+                  f"the solver stopped ({self.message.rstrip('.')}; final cost "
+                  f"{self.cost:.6g}). {hint}")
         return dataclasses.replace(self, kind="no_minimum", detail=detail)
 
 
