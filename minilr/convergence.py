@@ -36,12 +36,15 @@ FLOOR_ULPS = 256
 _EPS = float(np.finfo(np.float64).eps)
 
 
-def gradient_floor(cost):
-    r"""The smallest max|gradient| float64 arithmetic can be trusted to reach at ``cost``.
+def gradient_floor(cost, eps=_EPS):
+    r"""The smallest max|gradient| floating-point arithmetic can be trusted to reach at ``cost``.
 
     .. math:: g_{floor} = 256\,\varepsilon \max(1, |J|)
+
+    with :math:`\varepsilon` the machine epsilon of the gradient's dtype
+    (``eps``; float64's by default, float32's for a float32 fit).
     """
-    return FLOOR_ULPS * _EPS * max(1.0, abs(cost)) if math.isfinite(cost) else math.inf
+    return FLOOR_ULPS * eps * max(1.0, abs(cost)) if math.isfinite(cost) else math.inf
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,8 +106,8 @@ class Status:
         if self.kind == "converged" and self.at_floor:
             return (f"{self.solver} stopped at the floating-point floor after {n} {unit}: "
                     f"max|g| = {self.grad_norm:.3g} is above tol={self.tol} but below "
-                    f"{gradient_floor(self.cost):.3g} = {FLOOR_ULPS} eps max(1, |J|), as small "
-                    "as float64 arithmetic allows.")
+                    f"{FLOOR_ULPS} eps max(1, |J|), as small "
+                    "as floating-point arithmetic allows.")
         if self.kind == "converged" and self.rule == "gradient":
             return f"Gradient below tol={self.tol} after {n} {unit} (max|g| = {self.grad_norm:.3g})."
         if self.kind == "converged":
@@ -128,9 +131,9 @@ class Status:
             return (f"The cost rose from {self.first_cost:.4g} to {self.cost:.4g}: the "
                     "learning rate is probably too large; lower it or scale the features.")
         if self.kind == "stalled":
-            return ("Standardise the features, or try solver='newton-cg' (exact Hessian "
-                    "products); a tol above the floating-point floor "
-                    f"({gradient_floor(self.cost):.1g}) is also met.")
+            return ("Standardise the features, try solver='newton-cg' (exact Hessian "
+                    "products), or use a larger tol (float32 data cannot give a gradient "
+                    "much below 1e-5).")
         if self.rule == "epoch cost":
             return ("Increase max_iter, or lower the learning rate (or standardise the "
                     "features) so that the epoch cost settles within tol.")
@@ -240,5 +243,6 @@ class OptimizeResult:
         return None if found is None else found[1]
 
     def __repr__(self):
-        return (f"OptimizeResult(fun={self.fun:.6g}, grad_norm={self.grad_norm:.3g}, "
-                f"n_iter={self.n_iter}, status={self.status.kind!r})")
+        g = "" if math.isnan(self.grad_norm) else f"grad_norm={self.grad_norm:.3g}, "
+        return (f"OptimizeResult(fun={self.fun:.6g}, {g}n_iter={self.n_iter}, "
+                f"converged={self.converged}, message={self.message!r})")

@@ -377,7 +377,7 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
         if rec.evaluated and np.array_equal(x, rec.evaluated["x"]):
             g = rec.evaluated["g"]
     g_norm = math.nan if g is None else float(np.max(np.abs(g)))
-    at_floor = kind == "stalled" and g_norm <= gradient_floor(J)
+    at_floor = kind == "stalled" and g_norm <= gradient_floor(J, rec.eps or np.finfo(float).eps)
     status = Status("converged" if at_floor else kind, SCIPY_METHODS[method], len(rec.history),
                     J, g_norm, tol, max_iter, detail=detail, at_floor=at_floor,
                     limit_unit="function evaluations" if method == "tnc" else "")

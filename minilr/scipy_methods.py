@@ -55,11 +55,14 @@ class Recorder:
         self.history = []
         self.x = x0          # the latest accepted iterate
         self.evaluated = {}  # the latest evaluation: x, J, g
+        self.eps = None      # machine epsilon of the gradient fun computes
 
     def fun(self, x):
         J, g = self._fun(x)
         if not math.isfinite(J):
             raise NonFiniteCost(J, at_start=not self.evaluated)
+        if self.eps is None:
+            self.eps = float(np.finfo(np.result_type(g, np.float32)).eps)
         g = np.array(g, dtype=np.float64)  # a copy: fun may reuse its buffer
         self.evaluated = {"x": np.array(x), "J": J, "g": g}
         return J, g
