@@ -155,3 +155,20 @@ def test_newton_cg_stops_on_the_gradient_where_scipy_stopped_on_the_step():
     model, caught = _fit("breast_cancer", "newton-cg", 0.01, 1e-10)
     assert model.converged_ and caught == []
     assert np.max(np.abs(_gradient(model, "breast_cancer", 0.01))) <= 1e-10
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "cg", "newton-cg"])
+def test_float32_fit_below_its_floor_converges_at_the_float32_floor_or_warns_once(solver):
+    from minilr.convergence import gradient_floor
+
+    X, y, _ = _data("breast_cancer")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = LogisticRegression(solver=solver, lam=0.01, tol=1e-12).fit(X.astype(np.float32), y)
+    caught = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    cost = model.history_[-1]
+    g_max = np.max(np.abs(_gradient(model, "breast_cancer", 0.01)))  # in float64
+    if model.converged_:
+        assert caught == [] and g_max <= gradient_floor(cost, np.finfo(np.float32).eps)
+    else:
+        assert len(caught) == 1
