@@ -1,5 +1,7 @@
-r"""The methods behind :func:`minilr.optim.minimize`: scipy's options per method, the
-recorder of a run, and the continuation of a run that stopped short of the rule.
+r"""The methods behind :func:`minilr.optim.minimize`: options, a run's recorder, continuation.
+
+Per method, scipy's options; the recorder of a run; and the continuation of a run
+that stopped short of the rule.
 
 A scipy method may stop on its own test (a small change of the cost, a failed
 line search) before :math:`\max_j |g_j| \le` ``tol``; :func:`solve` then
