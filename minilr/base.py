@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ._validation import check_scalar, check_X, check_y, feature_names, is_dask
-from .exceptions import FeatureScaleWarning, TrainingInterrupted, not_fitted_error
+from .exceptions import FeatureScaleWarning, not_fitted_error
 from .optim import UPDATE_RULES
 from .persistence import save
 
@@ -202,16 +202,6 @@ class BaseEstimator:
                 "training mean and std for new data too), or scikit-learn's StandardScaler.",
                 FeatureScaleWarning, stacklevel=3,
             )
-
-    def _warn_interrupted(self, completed, unit="epoch"):
-        """The :class:`TrainingInterrupted` warning after ``completed`` finished epochs."""
-        warnings.warn(
-            f"{type(self).__name__}.fit was interrupted (KeyboardInterrupt) during {unit} "
-            f"{completed + 1}. The model keeps the parameters of the last completed {unit} "
-            f"({completed}) and history_ up to it, with converged_=False. Call fit again to "
-            "start afresh, or set warm_start=True and call fit to continue from here.",
-            TrainingInterrupted, stacklevel=3,
-        )
 
     def _check_X_predict(self, X):
         """Validate ``X`` for prediction: fitted, finite, and the right number of features."""

@@ -8,13 +8,11 @@ encodes the labels, and unpacks the optimiser's result into ``coef_`` and
 """
 
 import numbers
-import warnings
 
 import numpy as np
 
 from ._validation import check_scalar, check_Xy, is_dask
 from .base import BaseEstimator, ClassifierMixin, check_update, finish_callback, fit_callback
-from .exceptions import ConvergenceWarning
 from .functions import log_sigmoid, sigmoid, softmax
 from .objective import LinearObjective
 from .optim import SCIPY_METHODS, gradient_descent, minibatch_sgd, minimize
@@ -61,8 +59,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         row-weighted mean of the gradients of ``k`` whole blocks computed on the
         workers at once (``batch_size`` is then unused).
     tol : float, default=1e-4
-        Stopping tolerance on the gradient ("gd" and the scipy solvers) or on
-        the epoch cost's improvement ("sgd").
+        The stopping rule. "gd" and the scipy solvers stop when the largest
+        gradient component of the cost (intercept included) is at most
+        ``tol``, :math:`\max_j |\nabla J_j| \le` ``tol``, at the fitted
+        parameters; a scipy solver that stops on its own test first is
+        continued with Newton steps until the rule holds or ``max_iter`` is
+        spent. "sgd" stops when the epoch cost has not improved by ``tol`` for
+        5 epochs in a row.
     fit_intercept : bool, default=True
         Learn an intercept :math:`b` (kept apart from the weights and from X).
     threshold : float, default=0.5
@@ -92,14 +95,23 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         (``history_[0]`` is the cost at zero), for "sgd" the epoch's mean
         batch cost, for the scipy solvers the cost after each iteration.
     converged_ : bool
-        False if ``max_iter`` was reached, if ``lam=0`` and the classes are
-        perfectly separable (the cost then has no minimum, see Notes), or
-        after a ``KeyboardInterrupt``: ``fit`` then keeps the parameters of the
-        last completed epoch and warns
+        True exactly when the rule of ``tol`` holds at ``coef_`` and
+        ``intercept_`` (``grad_norm_ <= tol``; for "sgd" the epoch-cost rule),
+        or when the gradient is at the floating-point floor, at most
+        :math:`256\,\varepsilon \max(1, J)`, for a ``tol`` below it (the
+        message of ``fit`` then says so). Otherwise False, with one
+        :class:`~minilr.exceptions.ConvergenceWarning`: ``max_iter`` was
+        reached, the solver could lower the gradient no further, or ``lam=0``
+        and the classes are perfectly separable (the cost then has no minimum,
+        see Notes). False too after a ``KeyboardInterrupt``: ``fit`` then
+        keeps the parameters of the last completed epoch and warns
         :class:`~minilr.exceptions.TrainingInterrupted` (an interrupt before
         the first epoch ends leaves the estimator as it was and propagates).
     interrupted_ : bool
         True if that ``KeyboardInterrupt`` stopped the last ``fit``.
+    grad_norm_ : float or None
+        :math:`\max_j |\nabla J_j|` at the fitted parameters (None for "sgd",
+        which never computes the full gradient, and for "gd" with ``tol=0``).
 
     Notes
     -----
@@ -215,8 +227,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.history_ = np.concatenate([history, result.history])
         self.n_iter_ = self.history_.size
         self.converged_ = result.converged and not separable
+        # None for "sgd", whose mini-batches never give the full gradient, and "gd" with tol=0.
+        self.grad_norm_ = None if np.isnan(result.grad_norm) else result.grad_norm
         self.interrupted_ = result.interrupted  # read by OneVsAllClassifier
-        self._warn_after_fit(problem, result, separable)
+        self._warn_after_fit(result, separable)
         return self
 
     def _check_solver_size(self, objective):
@@ -246,23 +260,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """The pointwise loss for K classes: softmax for a multinomial fit, else binary."""
         return SOFTMAX if K > 2 and self.multi_class == "multinomial" else BINARY
 
-    def _warn_after_fit(self, problem, result, separable):
-        """One ConvergenceWarning (separable data, or the optimiser's), and the interrupt's."""
-        if separable:
-            J, g = problem.fun(result.x)
-            warnings.warn(
-                f"The training data are perfectly separable and lam=0, so the cost has no "
-                f"minimum: it keeps falling towards 0 as the weights grow, and coef_ is where "
-                f"the solver stopped ({result.message.rstrip('.')}. Final cost {J:.6g}, "
-                f"gradient norm max|g| = {np.max(np.abs(g)):.3g}). Set lam > 0 for a unique, "
-                "finite solution.",
-                ConvergenceWarning, stacklevel=3,
-            )
-        elif result.warning is not None:
-            warnings.warn(result.warning, ConvergenceWarning, stacklevel=3)
-        if result.interrupted:
-            self._warn_interrupted(self.n_iter_, "epoch" if self.solver in ("gd", "sgd")
-                                   else "iteration")
+    def _warn_after_fit(self, result, separable):
+        """The one warning of this fit, worded by the optimiser's status."""
+        status = result.status
+        if separable and not result.interrupted:
+            status = status.no_minimum("Set lam > 0 for a unique, finite solution.")
+        status.warn(type(self).__name__, stacklevel=3)
 
     @staticmethod
     def _params_of(objective):
@@ -274,7 +277,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return params
 
     def _optimise(self, problem, x0, callback=None):
-        # warn=False: fit issues the ConvergenceWarning itself, once (see _warn_after_fit).
+        # warn=False: fit issues the status's warning itself, once (see _warn_after_fit).
         common = dict(max_iter=self.max_iter, tol=self.tol, verbose=self.verbose, warn=False,
                       callback=callback)
         if self.solver == "gd":

@@ -6,14 +6,12 @@ array and never a list of layers.
 """
 
 import numbers
-import warnings
 
 import numpy as np
 
 from ._validation import check_scalar, check_Xy
 from .base import (RENAMED, BaseEstimator, ClassifierMixin, check_update, finish_callback,
                    fit_callback)
-from .exceptions import ConvergenceWarning
 from .functions import sigmoid, softmax
 from .neural_net import (
     ACTIVATIONS,
@@ -99,7 +97,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Accuracy on the validation data after every epoch (only with
         ``validation_fraction`` or ``fit(..., validation_data=...)``).
     converged_ : bool
-        False also after a ``KeyboardInterrupt``: ``fit`` then keeps the
+        True exactly when the epoch-cost rule of ``tol`` stopped the training
+        (else one :class:`~minilr.exceptions.ConvergenceWarning`). False also
+        after a ``KeyboardInterrupt``: ``fit`` then keeps the
         weights of the last completed epoch and warns
         :class:`~minilr.exceptions.TrainingInterrupted` (an interrupt before
         the first epoch ends leaves the estimator as it was and propagates).
@@ -238,7 +238,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         # Overflow on the way to divergence is not an error here: the optimiser
         # sees the non-finite cost and raises DivergenceError.
         with np.errstate(over="ignore", invalid="ignore"):
-            # warn=False: the optimiser's warning speaks of max_iter; ours follows below.
+            # warn=False: fit issues the status's warning itself, once, below.
             result = minibatch_sgd(
                 problem.batch_fun, x0, problem.m, learning_rate=self.learning_rate,
                 batch_size=self.batch_size, max_iter=self.max_iter, update=self.update,
@@ -248,8 +248,6 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         finish_callback(callback)
         if result.interrupted and result.n_iter == 0:
             raise KeyboardInterrupt  # no epoch finished: nothing to keep, the model stays as it was
-        if result.warning is not None:
-            _warn_not_converged(result.history, self.max_iter, self.tol)
         previous = _previous_fit(self, warm, validation is not None)
         layers = _layers(unflatten_params(result.x, layer_sizes))
         self.coefs_, self.intercepts_ = layers["coefs"], layers["intercepts"]
@@ -264,8 +262,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.validation_history_ = np.concatenate([previous["validation"], scores])
         elif hasattr(self, "validation_history_"):
             del self.validation_history_  # left from an earlier fit
-        if result.interrupted:
-            self._warn_interrupted(self.n_iter_)
+        result.status.warn(type(self).__name__, stacklevel=2)
         return self
 
     def _warm_start_params(self, layer_sizes, classes):
@@ -368,17 +365,6 @@ def _previous_fit(estimator, warm, validation):
     if previous is None:  # epochs trained without validation data have no score
         previous = np.full(estimator.history_.size, np.nan)
     return {"history": estimator.history_, "validation": previous}
-
-
-def _warn_not_converged(history, max_iter, tol):
-    if len(history) > 1 and history[-1] > history[0]:
-        why = (f"and the cost rose from {history[0]:.4g} to {history[-1]:.4g}: lower the "
-               "learning_rate or standardise the features.")
-    else:
-        why = (f"before the epoch cost settled (within tol={tol}): increase max_iter, or "
-               "standardise the features.")
-    warnings.warn(f"MLPClassifier stopped at max_iter={max_iter} (final epoch cost "
-                  f"{history[-1]:.6g}) {why}", ConvergenceWarning, stacklevel=3)
 
 
 class _Problem:

@@ -227,17 +227,23 @@ def test_scipy_solver_at_max_iter_warns_once_naming_the_final_cost_and_gradient(
     assert grad == pytest.approx(np.max(np.abs(_gradient(model, X, Y, 1.0))), rel=5e-3)
 
 
-def test_gradient_descent_at_max_iter_warns_once_with_cost_and_gradient_of_its_last_step():
+def test_gradient_descent_at_max_iter_warns_once_with_cost_and_gradient_at_the_fitted_point():
     model, caught = _convergence_warnings(
         lambda: LogisticRegression(solver="gd", max_iter=5, tol=1e-12).fit(X, Y))
-    assert len(caught) == 1
-    assert f"Final cost {model.history_[-1]:.6g}, gradient norm max|g| = " in str(caught[0].message)
+    assert len(caught) == 1 and not model.converged_
+    message = str(caught[0].message)
+    z = X @ model.coef_.ravel() + model.intercept_[0]
+    cost = np.mean(np.logaddexp(0, z) - Y * z) + 0.5 / len(Y) * np.sum(model.coef_**2)
+    grad = np.max(np.abs(_gradient(model, X, Y, 1.0)))
+    assert float(message.split("Final cost ")[1].split(",")[0]) == pytest.approx(cost, rel=1e-5)
+    assert float(message.split("max|g| = ")[1].split(" ")[0]) == pytest.approx(grad, rel=5e-3)
+    assert model.grad_norm_ == pytest.approx(grad, rel=1e-10)
 
 
 @pytest.mark.parametrize("make, match", [
     (lambda: LogisticRegression(solver="sgd", max_iter=2, tol=1e-12, random_state=0),
      "Final epoch cost {:.6g}"),
-    (lambda: MLPClassifier(max_iter=2, random_state=0), "final epoch cost {:.6g}"),
+    (lambda: MLPClassifier(max_iter=2, random_state=0), "Final epoch cost {:.6g}"),
 ])
 def test_minibatch_training_at_max_iter_warns_once_naming_the_final_epoch_cost(make, match):
     model, caught = _convergence_warnings(lambda: make().fit(X, Y))

@@ -15,6 +15,7 @@ from minilr.exceptions import ConvergenceWarning, DivergenceError
 from minilr.losses import (
     cost_and_gradient,
     hessian_vector_product,
+    regularized_gradient,
     softmax_cost_and_gradient,
     softmax_hessian_vector_product,
 )
@@ -561,3 +562,122 @@ def test_softmax_hessian_vector_product_matches_finite_differences_of_the_gradie
     Hv_W, Hv_b = softmax_hessian_vector_product(W, b, X, V, v_b, lam)
     expected = _fd_hessp(grad, np.append(W, b), np.append(V, v_b))
     assert_allclose(np.append(Hv_W, Hv_b), expected, rtol=1e-6, atol=1e-8)
+
+
+# ---------------------------------------------------------------- the stopping rule
+def _breast_cancer_fun(lam=0.01):
+    """fun and hessp on standardised breast-cancer data, where scipy's methods stop short."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    n = X.shape[1]
+
+    def fun(x):
+        J, g_w, g_b = cost_and_gradient(x[:n], x[n], X, y.astype(float), lam)
+        return J, np.append(g_w, g_b)
+
+    def hessp(x, v):
+        return np.append(*hessian_vector_product(x[:n], x[n], X, v[:n], v[n], lam))
+
+    def reference_gradient(x):  # the lessons' formula, bias column in X
+        return regularized_gradient(np.append(x[n], x[:n]), np.column_stack([np.ones(len(X)), X]),
+                                    y.astype(float), lam)
+
+    return fun, hessp, reference_gradient, np.zeros(n + 1)
+
+
+@pytest.mark.parametrize("optimiser", ["gd"] + SCIPY)
+def test_grad_norm_is_the_largest_gradient_component_at_the_returned_x(optimiser):
+    fun, hessp, reference_gradient, x0 = _breast_cancer_fun(lam=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if optimiser == "gd":
+            res = gradient_descent(fun, x0, learning_rate=0.5, max_iter=50, tol=1e-6)
+        else:
+            res = minimize(fun, x0, optimiser, tol=1e-6, max_iter=8, hessp=hessp)
+    assert res.grad_norm == pytest.approx(np.max(np.abs(reference_gradient(res.x))), rel=1e-8)
+    assert res.converged == (res.grad_norm <= 1e-6)
+    assert res.fun == pytest.approx(fun(res.x)[0], rel=1e-12)
+
+
+def test_minibatch_sgd_grad_norm_is_nan_and_its_rule_is_the_epoch_cost():
+    fun, A, t = _least_squares(0)
+    res = minibatch_sgd(fun, np.zeros(3), len(t), learning_rate=0.05, max_iter=200,
+                        random_state=0)
+    assert math.isnan(res.grad_norm) and res.status.rule == "epoch cost" and res.converged
+
+
+@pytest.mark.parametrize("method", ["lbfgs", "tnc", "cg", "bfgs"])
+@pytest.mark.parametrize("with_hessp", [True, False])
+def test_a_scipy_method_that_stops_short_of_tol_is_continued_until_the_rule_holds(method,
+                                                                                 with_hessp):
+    # At tol=1e-10 these stopped at max|g| of 4e-9 (lbfgs) to 2e-8 (cg) and said converged.
+    fun, hessp, reference_gradient, x0 = _breast_cancer_fun()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = minimize(fun, x0, method, tol=1e-10, max_iter=5000,
+                       hessp=hessp if with_hessp else None)
+    g_max = np.max(np.abs(reference_gradient(res.x)))
+    if res.converged:
+        assert g_max <= 1e-10 and caught == []
+    else:
+        assert len(caught) == 1 and issubclass(caught[0].category, ConvergenceWarning)
+    if with_hessp:
+        assert res.converged
+
+
+@pytest.mark.parametrize("method", ["lbfgs", "cg", "bfgs"])
+def test_no_extra_evaluation_when_scipy_alone_meets_the_rule(method):
+    fun, hessp, reference_gradient, x0 = _breast_cancer_fun(lam=1.0)
+    calls = []
+
+    def counted(x):
+        calls.append(1)
+        return fun(x)
+
+    res = minimize(counted, x0, method, tol=1e-4, hessp=hessp)
+    options = {"maxiter": 1000, "gtol": 1e-4}
+    if method == "lbfgs":
+        options.update(maxls=50, ftol=64 * np.finfo(float).eps)
+    alone = sopt.minimize(fun, x0, jac=True, method=SCIPY_METHODS[method], options=options)
+    assert res.converged and np.max(np.abs(alone.jac)) <= 1e-4
+    assert len(calls) == alone.nfev and res.n_iter == alone.nit
+
+
+def test_newton_cg_meets_tol_where_scipy_newton_cg_stopped_on_its_step():
+    fun, hessp, reference_gradient, x0 = _breast_cancer_fun()
+    scipy_run = sopt.minimize(fun, x0, jac=True, hess=None, hessp=hessp, method="Newton-CG",
+                              options={"xtol": 1e-10})
+    assert np.max(np.abs(scipy_run.jac)) > 1e-10  # what the issue reported: 2.5e-7
+    res = minimize(fun, x0, "newton-cg", tol=1e-10, hessp=hessp)
+    assert res.converged and np.max(np.abs(reference_gradient(res.x))) <= 1e-10
+
+
+@pytest.mark.parametrize("method", ["newton-cg", "lbfgs"])
+def test_a_tol_below_the_floating_point_floor_converges_at_the_floor_and_says_so(method):
+    from minilr.convergence import gradient_floor
+
+    fun, hessp, reference_gradient, x0 = _breast_cancer_fun()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        res = minimize(fun, x0, method, tol=1e-30, hessp=hessp)
+    assert res.converged and res.status.at_floor
+    assert "floating-point floor" in res.message
+    assert res.grad_norm <= gradient_floor(res.fun)
+    assert np.max(np.abs(reference_gradient(res.x))) <= 2 * gradient_floor(res.fun)
+
+
+def test_tnc_at_max_iter_says_it_counts_function_evaluations():
+    fun, hessp, reference_gradient, x0 = _breast_cancer_fun()
+    with pytest.warns(ConvergenceWarning, match="max_iter=5 function evaluations") as caught:
+        res = minimize(fun, x0, "tnc", tol=1e-10, max_iter=5, hessp=hessp)
+    assert len(caught) == 1 and res.status.kind == "max_iter" and not res.converged
+
+
+def test_a_callback_stop_is_neither_converged_nor_warned():
+    fun, hessp, reference_gradient, x0 = _breast_cancer_fun()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = minimize(fun, x0, "lbfgs", tol=1e-10, callback=lambda k, x, J: k == 2)
+    assert res.status.kind == "callback" and not res.converged and res.n_iter == 2
