@@ -20,7 +20,7 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["LiveCostPlot", "LiveBoundaryPlot"]
+__all__ = ["LivePlot", "LiveCostPlot", "LiveBoundaryPlot"]
 
 
 def _in_jupyter():
@@ -33,8 +33,19 @@ def _in_jupyter():
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
-class _LivePlot:
-    """Redraw every ``every`` epochs; in Jupyter update one display, elsewhere save a PNG."""
+class LivePlot:
+    """The base of the live plots: redraw every ``every`` epochs, in place in Jupyter.
+
+    In Jupyter one display is updated; elsewhere the figure is saved to ``path`` when
+    training ends. A subclass records what it draws in ``_record(epoch, cost, params)``
+    and draws it in ``_draw()``.
+
+    Parameters
+    ----------
+    every : int, default=10
+    path : str or Path, optional
+    figsize : (float, float), default=(5, 3.2)
+    """
 
     def __init__(self, every=10, path=None, figsize=(5, 3.2)):
         if not isinstance(every, (int, np.integer)) or isinstance(every, bool) or every < 1:
@@ -75,7 +86,7 @@ class _LivePlot:
             self._handle.update(image)
 
 
-class LiveCostPlot(_LivePlot):
+class LiveCostPlot(LivePlot):
     """The cost per epoch, redrawn in place during ``fit``.
 
     Parameters
@@ -118,7 +129,7 @@ class LiveCostPlot(_LivePlot):
         self.figure.tight_layout()
 
 
-class LiveBoundaryPlot(_LivePlot):
+class LiveBoundaryPlot(LivePlot):
     r"""Two-feature data and the current decision boundary, redrawn in place during ``fit``.
 
     The boundary of a binary linear model is the line where the logit is zero,

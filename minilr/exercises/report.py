@@ -110,7 +110,10 @@ def table(records):
 
 
 def summary(records):
-    """``"3 submissions: 10 pass, 2 fragile, ... (points 11/20)"``."""
+    """The closing line of a run: submissions, verdict counts and points.
+
+    For example ``3 submissions: 10 pass, 2 fragile, 1 fail (points 11/20)``.
+    """
     counts = {}
     for r in records:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1

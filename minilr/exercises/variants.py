@@ -152,7 +152,7 @@ def nn_cost(nn_params, n_in, n_h, K, X, y, lam=0.0, first_label=0, *, bias_penal
     """The reference cost and gradient of ex4's network, with knobs for each mistake.
 
     ``data_term`` is ``"logits"`` (exact, never overflows), ``"log_h"`` (the
-    textbook log of a stable sigmoid: log(0) at large |z|) or ``"naive"``
+    textbook log of a stable sigmoid: log(0) at large ``|z|``) or ``"naive"``
     (the textbook sigmoid, clipped).
     """
     Theta1, Theta2 = _unroll(np.asarray(nn_params, dtype=float), int(n_in), int(n_h), int(K))
