@@ -156,6 +156,8 @@ MISTAKES = [
     ("sigmoid", {}, lambda z: 1 / (1 + np.exp(z)), "sign_flipped"),
     ("sigmoid", {}, naive_sigmoid, "unstable_sigmoid"),
     ("sigmoid", {}, lambda z: np.exp(z) / (1 + np.exp(z)), "unstable_sigmoid"),
+    ("sigmoid", {}, lambda z: np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z))),
+     "where_evaluates_both_branches"),
     ("cost", {}, cost_with(penalty=lambda t, lam, m: lam / (2 * m) * np.sum(t**2)), "bias_regularized"),
     ("cost", {}, cost_with(data=lambda t, X, y: len(y) * _data_cost(t, X, y),
                            penalty=lambda t, lam, m: lam / 2 * np.sum(t[1:] ** 2)), "missing_1_over_m"),
@@ -165,12 +167,15 @@ MISTAKES = [
     ("cost", {}, cost_with(data=lambda t, X, y: -_data_cost(t, X, y)), "sign_flipped"),
     ("cost", {}, lambda t, X, y, lam: -cost(t, X, y, lam), "sign_flipped"),
     ("cost", {}, cost_log_h(expit), "log_of_zero"),
+    ("cost", {}, lambda t, X, y, lam: np.mean(np.logaddexp(0, X.T @ t) - y * (X.T @ t))
+     + lam / (2 * len(y)) * np.sum(t[1:] ** 2), "transposed_X"),
     ("cost", {}, cost_log_h(naive_sigmoid), "log_of_zero"),
     ("cost", {}, cost_log_h(naive_sigmoid, clip=1e-12), "unstable_sigmoid"),
     ("gradient", {}, gradient_with(penalty=lambda t, lam, m: lam / m * t), "bias_regularized"),
     ("gradient", {}, gradient_with(scale=1, penalty=lambda t, lam, m: _penalty_grad(t, lam, 1)), "missing_1_over_m"),
     ("gradient", {}, gradient_with(penalty=lambda t, lam, m: _penalty_grad(t, lam, 1)), "missing_1_over_m"),
     ("gradient", {}, gradient_with(scale=1), "sum_instead_of_mean"),
+    ("gradient", {}, gradient_with(penalty=lambda t, lam, m: _penalty_grad(t, lam, 2 * m)), "lam_over_2m"),
     ("gradient", {}, gradient_with(sign=-1), "sign_flipped"),
     ("gradient", {}, lambda t, X, y, lam: -gradient(t, X, y, lam), "sign_flipped"),
     ("gradient", {}, gradient_with(transpose=True), "transposed_X"),
@@ -181,6 +186,8 @@ MISTAKES = [
     ("gradient_descent_step", {}, step_with(gradient_with(scale=1, penalty=lambda t, lam, m: _penalty_grad(t, lam, 1))),
      "missing_1_over_m"),
     ("gradient_descent_step", {}, step_with(gradient_with(scale=1)), "sum_instead_of_mean"),
+    ("gradient_descent_step", {}, step_with(gradient_with(penalty=lambda t, lam, m: _penalty_grad(t, lam, 2 * m))),
+     "lam_over_2m"),
     ("gradient_descent_step", {}, step_with(gradient, sign=+1), "sign_flipped"),
     ("gradient_descent_step", {}, step_with(gradient_with(sign=-1)), "sign_flipped"),
     ("gradient_descent_step", {}, step_with(gradient_with(transpose=True)), "transposed_X"),
@@ -224,7 +231,7 @@ def test_every_catalogued_mistake_is_tested_above():
 
 
 def test_diagnosis_points_at_the_case_and_the_value():
-    result = check_cost(MISTAKES[3][2])  # bias regularised
+    result = check_cost(next(f for ex, _, f, key in MISTAKES if (ex, key) == ("cost", "bias_regularized")))
     assert "theta[0]" in result.diagnosis and "lam=" in result.diagnosis and "expected" in result.diagnosis
     assert result.worst_case is not None and 0 < result.worst_error < np.inf
 

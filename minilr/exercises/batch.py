@@ -23,6 +23,7 @@ import numpy as np
 
 from .calls import Call
 from .compare import as_arrays
+from .depends import blame
 from .detect import Assignment, match_functions
 from .extract import find_submissions, read_file
 from .processes import Zygote, kill_all, run_worker
@@ -139,12 +140,21 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                 died[current] = _death_message(event, f"on case '{case.name}'", timeout)
         # Died inside one function: a new process grades the ones after it; otherwise all are done.
         pending = [i for i in pending if i > current] if current in died else []
-    records = []
-    for i, (a, spec) in enumerate(plan):
-        if found is not None and a.function not in found:
-            continue
-        result = None if i in died else run_spec(spec, calls=calls[i], timeout=timeout)
-        records.append(record_for(sub.name, a, result, died.get(i), notes, strict, memory_mb, calls[i]))
+    graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found]
+    results = {i: run_spec(plan[i][1], calls=calls[i], timeout=timeout) for i in graded if i not in died}
+    uses = {}
+    for f in files:
+        for name, names in f.calls.items():
+            uses.setdefault(name, set()).update(names)
+    by_name = {}  # the exercises in the profile's order: sigmoid is blamed before the gradient calling it
+    for i, result in results.items():
+        name = plan[i][0].function
+        called = {n: by_name[n] for n in sorted(uses.get(name, ())) if n in by_name}
+        results[i] = blame(result, name, called)
+        if name not in by_name or not results[i].passed:  # graded under several profiles: its failure
+            by_name[name] = results[i]
+    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes, strict, memory_mb, calls[i])
+               for i in graded]
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:

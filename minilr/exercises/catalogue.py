@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-__all__ = ["Mistake", "UNSTABLE_SIGMOID"]
+__all__ = ["Mistake", "UNSTABLE_SIGMOID", "LOG_OF_ZERO"]
 
 
 @dataclass(frozen=True)
@@ -29,3 +29,7 @@ class Mistake:
 
 UNSTABLE_SIGMOID = ("Unstable sigmoid: 1 / (1 + exp(-z)) overflows (RuntimeWarning, or NaN) at "
                     "large |z|; use minilr.sigmoid's trick of only ever computing exp(-|z|).")
+
+# sigma(z) rounds to exactly 1 from about z = 37, but to exactly 0 only below about -745 (sigma(-38) = 3.1e-17).
+LOG_OF_ZERO = ("log(0): at large |z| the sigmoid rounds to exactly 1 (from about z = 37) or 0 (only below about "
+               "z = -745), and log(1-h) or log(h) is then -inf (NaN after 0 * -inf); compute the cost from z")

@@ -124,8 +124,9 @@ def check_sigmoid(fn, *, timeout=10.0, seed=0):
     Returns
     -------
     CheckResult
-        Diagnoses ``sign_flipped`` and ``unstable_sigmoid`` (overflow
-        warning or NaN at :math:`z = \\pm 1000`).
+        Diagnoses ``sign_flipped``, ``unstable_sigmoid`` (overflow
+        warning or NaN at :math:`z = \\pm 1000`) and
+        ``where_evaluates_both_branches`` (``np.where`` computes both formulas).
     """
     rng = np.random.default_rng(seed)
     return run_spec(sigmoid_spec(seed), fn, timeout=timeout)
@@ -162,8 +163,9 @@ def check_cost(fn, *, timeout=10.0, seed=0):
     -------
     CheckResult
         Diagnoses ``bias_regularized``, ``missing_1_over_m``, ``lam_over_m``,
-        ``sum_instead_of_mean``, ``sign_flipped``, ``log_of_zero``,
-        ``unstable_sigmoid``.
+        ``sum_instead_of_mean``, ``sign_flipped``, ``transposed_X``, ``log_of_zero``,
+        ``unstable_sigmoid``; two of them together; ``depends_on_broken`` when
+        it fails through the student's own ``sigmoid``.
     """
     return run_spec(cost_spec(seed), fn, timeout=timeout)
 
@@ -197,9 +199,9 @@ def check_gradient_fn(fn, *, timeout=10.0, seed=0):
     Returns
     -------
     CheckResult
-        Diagnoses ``bias_regularized``, ``missing_1_over_m``,
+        Diagnoses ``bias_regularized``, ``missing_1_over_m``, ``lam_over_2m``,
         ``sum_instead_of_mean``, ``sign_flipped``, ``transposed_X``,
-        ``unstable_sigmoid``.
+        ``unstable_sigmoid``; two of them together; ``depends_on_broken``.
     """
     return run_spec(gradient_spec(seed), fn, timeout=timeout)
 
@@ -227,8 +229,9 @@ def check_gradient_descent_step(fn, *, timeout=10.0, seed=0):
     -------
     CheckResult
         Diagnoses ``sign_flipped`` (uphill), ``bias_regularized``,
-        ``missing_1_over_m``, ``sum_instead_of_mean``, ``transposed_X``,
-        ``returns_gradient``, ``unstable_sigmoid``.
+        ``missing_1_over_m``, ``lam_over_2m``, ``sum_instead_of_mean``, ``transposed_X``,
+        ``returns_gradient``, ``unstable_sigmoid``; ``depends_on_broken`` when
+        it fails through the student's own ``gradient``.
     """
     return run_spec(gradient_descent_step_spec(seed), fn, timeout=timeout)
 

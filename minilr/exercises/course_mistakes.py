@@ -7,8 +7,8 @@ entries to its ``CATALOGUE``.
 
 from ..losses import regularized_cost, regularized_gradient
 from . import variants as v
+from .catalogue import LOG_OF_ZERO, Mistake
 from .catalogue import UNSTABLE_SIGMOID as _UNSTABLE
-from .catalogue import Mistake
 
 __all__ = ["COURSE_CATALOGUE", "cost_gradient_mistakes"]
 
@@ -50,8 +50,7 @@ COURSE_CATALOGUE = [
             "1..K (np.eye(K)[y - 1]) where this exercise numbers the classes 0..K-1.", v.nn_labels_from_one),
     Mistake("labels_off_by_one", "nn_cost", "The labels are off by one: y is one-hot encoded as if it ran "
             "0..K-1 where this exercise numbers the classes 1..K (use np.eye(K)[y - 1]).", v.nn_labels_from_zero),
-    Mistake("log_of_zero", "nn_cost", "log(0): at large |z| the sigmoid is exactly 0 or 1 and log(h) or "
-            "log(1-h) is -inf (NaN after 0 * -inf); compute the cost from z or clip h.", v.nn_log_of_zero),
+    Mistake("log_of_zero", "nn_cost", LOG_OF_ZERO + " or clip h.", v.nn_log_of_zero),
     Mistake("unstable_sigmoid", "nn_cost", _UNSTABLE, v.nn_unstable_sigmoid),
 ]
 

@@ -38,6 +38,7 @@ class SourceFile:
     source: str = ""
     chunks: list = field(default_factory=list)  # (label, source) pairs
     functions: dict = field(default_factory=dict)  # name -> (params, n_required), params None if unknown
+    calls: dict = field(default_factory=dict)  # name of a function -> the names its body uses
     notes: list = field(default_factory=list)
     error: str = ""  # the file cannot be read at all
 
@@ -95,7 +96,7 @@ def _names_used(node):
 
 def _scan(tree):
     """Top-level functions, and the statements worth running: imports, defs, constants they use."""
-    functions, kept, constants = {}, [], []
+    functions, kept, constants, calls = {}, [], [], {}
     body = list(tree.body)
     for stmt in body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -107,6 +108,7 @@ def _scan(tree):
             kept.append(stmt)
             if not isinstance(stmt, ast.ClassDef):
                 functions[stmt.name] = _params(stmt)
+                calls[stmt.name] = _names_used(stmt) - {stmt.name}
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             constants.append(stmt)
     used = set().union(*(_names_used(s) for s in kept if not isinstance(s, (ast.Import, ast.ImportFrom))))
@@ -121,7 +123,7 @@ def _scan(tree):
         elif len(names) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, ast.Lambda):
             functions.setdefault(targets[0].id, _params(value))
     kept.sort(key=lambda s: s.lineno)
-    return functions, kept
+    return functions, kept, calls
 
 
 def _strip_magics(source):
@@ -148,7 +150,8 @@ def _read_notebook(path, sf):
         except SyntaxError as exc:
             sf.notes.append(f"cell {n}: syntax error at line {exc.lineno}, skipped")
             continue
-        functions, kept = _scan(tree)
+        functions, kept, calls = _scan(tree)
+        sf.calls.update(calls)
         for name, params in functions.items():
             if params[0] is not None or name not in sf.functions:
                 sf.functions[name] = params
@@ -176,7 +179,7 @@ def read_file(path):
             names = tuple(p.split("=")[0].split(":")[0].strip() for p in params.split(",") if p.strip())
             sf.functions.setdefault(name, (names, sum("=" not in p for p in params.split(",") if p.strip()), False))
         return sf
-    sf.functions, kept = _scan(tree)
+    sf.functions, kept, sf.calls = _scan(tree)
     sf.chunks = [(f"line {s.lineno}", ast.get_source_segment(sf.source, s)) for s in kept]
     return sf
 

@@ -30,7 +30,7 @@ from ..losses import softmax_cost_and_gradient
 from .lesson_mistakes import logistic_cost
 from .lesson_ova import check_train_one_vs_all, expecting
 from .mistakes import mistakes_for
-from .runner import Case, run_check
+from .runner import Case, diagnosis_line, run_check
 
 __all__ = [
     "check_train_one_vs_all",
@@ -310,8 +310,9 @@ def check_f1_score(fn, *, timeout=10.0, seed=0):
     result = run_check("f1_score", fn, cases, _f1_score, mistakes_for("f1_score"), timeout, names=("F1",))
     if "raised" in result.mistakes and "ZeroDivisionError" in result.diagnosis:
         division = next(mk for mk in mistakes_for("f1_score") if mk.key == "division_by_zero")
+        line = diagnosis_line("division_by_zero", division.message, result.worst_case)
         result = replace(result, mistakes=("division_by_zero", *result.mistakes),
-                         diagnosis=f"{division.message} {result.diagnosis}")
+                         diagnosis=f"{line}\n{result.diagnosis}")
     return expecting(result, "one float between 0 and 1")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from ..functions import sigmoid
 from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
 from .catalogue import UNSTABLE_SIGMOID as _UNSTABLE
-from .catalogue import Mistake
+from .catalogue import LOG_OF_ZERO, Mistake
 
 __all__ = ["Mistake", "CATALOGUE", "MISTAKE_KEYS", "mistakes_for"]
 
@@ -59,6 +59,12 @@ def _reg(theta):
 # ------------------------------------------------------------------ sigmoid
 def sigmoid_sign_flipped(z):
     return 1.0 / (1.0 + np.exp(np.asarray(z, dtype=float)))
+
+
+def sigmoid_where_both_branches(z):
+    z = np.asarray(z, dtype=float)
+    # np.where computes both branches everywhere: exp(-z) overflows where z << 0, exp(z) where z >> 0.
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
 
 
 def sigmoid_exp_over_one_plus_exp(z):
@@ -100,9 +106,14 @@ def cost_all_negated(theta, X, y, lam):
     return -(np.mean(_losses(X @ theta, y)) + lam / (2 * m) * _penalty(theta))
 
 
+def cost_transposed_X(theta, X, y, lam):
+    m = X.shape[0]
+    return np.mean(_losses(X.T @ theta, y)) + lam / (2 * m) * _penalty(theta)  # only fits a square X
+
+
 def cost_log_of_zero(theta, X, y, lam):
     m = X.shape[0]
-    h = sigmoid(X @ theta)  # exactly 0 or 1 once |z| > 37
+    h = sigmoid(X @ theta)  # exactly 1 from about z = 37, exactly 0 only below about z = -745
     return -np.mean(y * np.log(h) + (1 - y) * np.log(1 - h)) + lam / (2 * m) * _penalty(theta)
 
 
@@ -129,6 +140,11 @@ def gradient_missing_1_over_m(theta, X, y, lam):
 def gradient_penalty_missing_1_over_m(theta, X, y, lam):
     m = X.shape[0]
     return X.T @ _residual(theta, X, y) / m + lam * _reg(theta)
+
+
+def gradient_lam_over_2m(theta, X, y, lam):
+    m = X.shape[0]
+    return X.T @ _residual(theta, X, y) / m + lam / (2 * m) * _reg(theta)
 
 
 def gradient_sum_not_mean(theta, X, y, lam):
@@ -255,6 +271,10 @@ _SIGN = "The sign is flipped"
 CATALOGUE = [
     Mistake("sign_flipped", "sigmoid", f"{_SIGN}: this is sigmoid(-z); use exp(-z), not exp(z).",
             sigmoid_sign_flipped),
+    Mistake("where_evaluates_both_branches", "sigmoid", "np.where evaluates both branches on every "
+            "element before it chooses, so exp(-z) overflows where z << 0 and exp(z) where z >> 0 (inf / inf "
+            "is NaN), even though those values are thrown away; compute e = np.exp(-np.abs(z)) once, which "
+            "never overflows, then np.where(z >= 0, 1 / (1 + e), e / (1 + e)).", sigmoid_where_both_branches),
     Mistake("unstable_sigmoid", "sigmoid", _UNSTABLE, naive_sigmoid),
     Mistake("unstable_sigmoid", "sigmoid", "Unstable sigmoid: exp(z) / (1 + exp(z)) is inf / inf = NaN for "
             "large z; compute only exp(-|z|).", sigmoid_exp_over_one_plus_exp),
@@ -270,12 +290,15 @@ CATALOGUE = [
     Mistake("sign_flipped", "cost", f"{_SIGN}: J = -(1/m) sum[y log h + (1-y) log(1-h)] has a minus in "
             "front (a cost is >= 0).", cost_sign_flipped),
     Mistake("sign_flipped", "cost", f"{_SIGN}: the whole cost is negated.", cost_all_negated),
-    Mistake("log_of_zero", "cost", "log(0): at large |z| the sigmoid is exactly 0 or 1 and log(h) or "
-            "log(1-h) is -inf (NaN after 0 * -inf); compute the cost from z (log(1 + e^z) - y z) or "
-            "clip h.", cost_log_of_zero),
+    Mistake("transposed_X", "cost", "X is transposed: X has one row per sample, so z = X @ theta, not "
+            "X.T @ theta.", cost_transposed_X),
+    Mistake("log_of_zero", "cost", LOG_OF_ZERO + " (log(1 + e^z) - y z) or clip h.", cost_log_of_zero),
     Mistake("unstable_sigmoid", "cost", _UNSTABLE, cost_unstable_sigmoid),
     Mistake("bias_regularized", "gradient", _BIAS + " Its gradient row 0 is X[:, 0] @ (h - y) / m only.",
             gradient_bias_regularized),
+    Mistake("lam_over_2m", "gradient", "The penalty's gradient uses lam/(2m); the cost's penalty is "
+            "lam/(2m) * sum(theta[1:]**2), and its gradient is lam/m * theta[1:] (the 2 of the square "
+            "cancels the 1/2).", gradient_lam_over_2m),
     Mistake("missing_1_over_m", "gradient", "The 1/m is missing: grad = X.T @ (h - y) / m + lam/m * "
             "[0, theta[1:]].", gradient_missing_1_over_m),
     Mistake("missing_1_over_m", "gradient", "The penalty's gradient is missing its 1/m: lam/m * theta[1:].",
@@ -295,6 +318,8 @@ CATALOGUE = [
             "your step.", _step_from(gradient_missing_1_over_m)),
     Mistake("sum_instead_of_mean", "gradient_descent_step", "The gradient of your step sums over the "
             "samples instead of averaging: divide X.T @ (h - y) by m.", _step_from(gradient_sum_not_mean)),
+    Mistake("lam_over_2m", "gradient_descent_step", "The penalty's gradient in your step uses lam/(2m); "
+            "it is lam/m * theta[1:].", _step_from(gradient_lam_over_2m)),
     Mistake("sign_flipped", "gradient_descent_step", f"{_SIGN}: the step goes uphill; it is "
             "theta - alpha * grad.", step_sign_flipped),
     Mistake("sign_flipped", "gradient_descent_step", f"{_SIGN}: the residual in the gradient is h - y, "
@@ -332,8 +357,10 @@ CATALOGUE = [
 
 
 # Found by the checkers themselves rather than by a wrong variant: an input changed in place, a
-# random initialisation that is symmetric or out of its range, one-vs-all without the bias column.
-DETECTED_KEYS = ("mutates_input", "symmetric_initialization", "wrong_range", "missing_ones_column")
+# random initialisation that is symmetric or out of its range, one-vs-all without the bias column,
+# a function that fails through another exercise's function it calls.
+DETECTED_KEYS = ("mutates_input", "symmetric_initialization", "wrong_range", "missing_ones_column",
+                 "depends_on_broken")
 
 
 def mistakes_for(exercise):

@@ -318,7 +318,7 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     names = [e.name for e in profile.exercises]
     if exercise not in names:
         raise ProfileError(f"profile '{profile.name}' has no exercise '{exercise}'; it has {', '.join(names)}.")
-    return run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout)
+    return run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout, profile=profile)
 
 
 def assert_passes(result, *, strict=True, profile=None):

@@ -104,9 +104,17 @@ def table(records):
              f"{r['points']:g}/{r['max_points']:g}", ", ".join(r["mistakes"])) for r in records]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
-    details = [f"{r['submission']} {r['exercise'] or ''} {r['verdict']}: {r['message']}".replace("  ", " ")
-               for r in records if r["verdict"] not in ("pass", "missing")]
+    details = [_detail(r) for r in records if r["verdict"] not in ("pass", "missing")]
     return "\n".join(lines) + ("\n\n" + "\n".join(details) if details else "")
+
+
+def _detail(r):
+    """A record's message under the table: one diagnosis per line, indented, when it has several."""
+    head = f"{r['submission']} {r['exercise'] or ''} {r['verdict']}:".replace("  ", " ")
+    lines = r["message"].splitlines()
+    if len(lines) <= 1:
+        return f"{head} {r['message']}"
+    return "\n".join([head, *("  " + line for line in lines)])
 
 
 def summary(records):

@@ -23,6 +23,8 @@ import numpy as np
 
 from .calls import Call, call_quietly, call_with_limits, changed_arguments  # noqa: F401
 from .compare import ATOL, RTOL, all_finite, as_arrays, error_between, evidence, same, shapes  # noqa: F401
+from .depends import blame, dependency_results, without_broken
+from .diagnose import diagnose, diagnosis_line, error_name
 
 __all__ = ["CheckResult", "Case", "Call", "Spec", "call_with_limits", "call_failure", "run_check",
            "run_spec"]
@@ -84,7 +86,11 @@ class CheckResult:
     def __str__(self):
         if self.passed:
             return f"PASS {self.exercise}: {self.diagnosis}"
-        return f"FAIL {self.exercise} [{', '.join(self.mistakes)}]: {self.diagnosis}"
+        head = f"FAIL {self.exercise} [{', '.join(self.mistakes)}]:"
+        lines = self.diagnosis.splitlines()
+        if len(lines) == 1 and not self.diagnosis.startswith(f"{self.mistake}: "):
+            return f"{head} {self.diagnosis}"  # a check that stopped early: one sentence
+        return "\n".join([head, *("  " + line for line in lines)])  # one diagnosis per line
 
     def _repr_pretty_(self, printer, cycle):
         # What a terminal IPython shows for a result on the last line of a cell.
@@ -136,18 +142,6 @@ class _Seen:
         return error_between(self.got, self.expected)
 
 
-def _explains(mistake, seen, options):
-    """Does this wrong variant reproduce what the student returned on this case?"""
-    raw, kinds = call_quietly(lambda *a: mistake.variant(*a, **options), seen.case.args)
-    variant = as_arrays(raw, like=seen.expected) if raw is not None else None
-    if variant is None or not same(seen.got, variant):
-        return False
-    if same(variant, seen.expected):
-        # The variant's values are right; its mistake is numerical (warnings) only.
-        return bool(kinds & seen.call.numeric)
-    return True
-
-
 def _stop(exercise, key, diagnosis, case, n_cases, warnings_=()):
     return CheckResult(exercise, False, diagnosis, (key,), case.name, np.inf, n_cases, tuple(warnings_))
 
@@ -160,20 +154,16 @@ def call_failure(exercise, call, case, n_cases, timeout, emitted=(), *, raised=F
     if call.timed_out:
         return _stop(exercise, "timeout", f"no answer within {timeout:g} s on case '{case.name}' "
                      "(an endless loop? a loop over samples that should be vectorised?).", case, n_cases, emitted)
-    if _error_name(call) == "NotImplementedError":
+    if error_name(call) == "NotImplementedError":
         return _stop(exercise, "not_implemented", "not implemented yet (it raised "
                      f"NotImplementedError: {call.error}).", case, n_cases, emitted)
     if raised and call.error is not None:
-        return _stop(exercise, "raised", f"It raised {_error_name(call)}: {call.error} [case '{case.name}', "
+        return _stop(exercise, "raised", f"It raised {error_name(call)}: {call.error} [case '{case.name}', "
                      f"at {call.where}].", case, n_cases, emitted)
     if call.error is None and call.value is None:
         return _stop(exercise, "returned_none", f"returned None on case '{case.name}': not "
                      "implemented yet, or a missing `return`.", case, n_cases, emitted)
     return None
-
-
-def _error_name(call):
-    return type(call.error).__name__ if call.error is not None else ""
 
 
 def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=None, names=("output",),
@@ -237,7 +227,7 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
     failing = [s for s in seen if not s.ok]
     ordinary = [s for s in failing if not s.case.extreme]
     # Next to a real mistake (or a changed input), an extreme case no known mistake explains is noise.
-    keys, lines = _diagnose(failing, mistakes, options, names, quiet_extremes=bool(ordinary or changed))
+    keys, lines = diagnose(failing, mistakes, options, names, quiet_extremes=bool(ordinary or changed))
     if changed:  # first when the values are right; after the mistake that explains wrong values
         at = len(keys) if keys else 0
         keys.insert(at, "mutates_input")
@@ -246,7 +236,7 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
     fragile = not changed and not ordinary and _fragile(seen)
     if fragile:
         lines.insert(0, "Right values on every ordinary case, but not at the extreme inputs:")
-    return CheckResult(exercise, False, " ".join(lines), tuple(dict.fromkeys(keys)), worst.case.name,
+    return CheckResult(exercise, False, "\n".join(lines), tuple(dict.fromkeys(keys)), worst.case.name,
                        worst.error, n, tuple(emitted), fragile)
 
 
@@ -265,9 +255,9 @@ def _fragile(seen):
 def _mutation_line(s, arg_names):
     i = s.call.mutated[0]
     name = f"`{arg_names[i]}`" if arg_names and i < len(arg_names) else f"argument {i + 1}"
-    return (f"It changes its input {name} in place (e.g. `temp = theta; temp[0] = 0` changes theta "
-            f"too: an optimiser calling it then never moves that entry); work on a copy, "
-            f"`temp = theta.copy()` [case '{s.case.name}'].")
+    return diagnosis_line("mutates_input", f"It changes its input {name} in place (e.g. `temp = theta; "
+                          "temp[0] = 0` changes theta too: an optimiser calling it then never moves that "
+                          "entry); work on a copy, `temp = theta.copy()`.", s.case.name)
 
 
 @dataclass(frozen=True)
@@ -293,8 +283,12 @@ class Spec:
     n_outputs: int = 1
 
 
-def run_spec(spec, fn=None, *, calls=None, timeout=10.0):
+def run_spec(spec, fn=None, *, calls=None, timeout=10.0, profile="minilr"):
     """Check ``fn`` (or the ``calls`` already recorded for it) against ``spec``.
+
+    When ``fn`` fails and calls, through its globals, another of ``profile``'s exercise functions
+    that fails its own check, the diagnosis starts with ``depends_on_broken``
+    (:mod:`minilr.exercises.depends`).
 
     Returns
     -------
@@ -303,59 +297,16 @@ def run_spec(spec, fn=None, *, calls=None, timeout=10.0):
     if spec.judge is not None:
         if calls is None:
             calls = [call_with_limits(fn, case.args, timeout) for case in spec.cases]
-        return spec.judge(spec, calls, timeout)
-    return run_check(spec.exercise, fn, list(spec.cases), spec.reference, list(spec.mistakes), timeout,
-                     spec.options, spec.names, calls=calls, arg_names=spec.arg_names,
-                     may_change_inputs=spec.may_change_inputs)
+        result = spec.judge(spec, calls, timeout)
+    else:
+        result = run_check(spec.exercise, fn, list(spec.cases), spec.reference, list(spec.mistakes), timeout,
+                           spec.options, spec.names, calls=calls, arg_names=spec.arg_names,
+                           may_change_inputs=spec.may_change_inputs)
+    if result.passed or fn is None or profile is None:
+        return result
+    found, references = dependency_results(fn, profile, timeout)
+    fixed = without_broken(fn, references)
+    own = run_spec(spec, fixed, timeout=timeout, profile=None) if fixed is not None else None
+    return blame(result, getattr(fn, "__name__", "?"), found, own)
 
 
-def _diagnose(failing, mistakes, options, names, quiet_extremes=False):
-    """Keys and sentences covering the failing cases with as few catalogued mistakes as possible."""
-    if not failing:
-        return [], []
-    returned = [s for s in failing if s.call.error is None]
-    explained = [{j for j, s in enumerate(returned) if _explains(mk, s, options)} for mk in mistakes]
-    remaining, keys, lines = set(range(len(returned))), [], []
-    while remaining:
-        i = max(range(len(mistakes)), key=lambda i: len(explained[i] & remaining), default=None)
-        if i is None or not explained[i] & remaining:
-            break
-        first = returned[min(explained[i] & remaining)]
-        if mistakes[i].key not in keys:
-            keys.append(mistakes[i].key)
-            lines.append(f"{mistakes[i].message} [case '{first.case.name}': {_evidence(first, names)}]")
-        remaining -= explained[i]
-    raised = [s for s in failing if s.call.error is not None and not (quiet_extremes and s.case.extreme)]
-    if raised:
-        s = raised[0]
-        keys.append("raised")
-        lines.append(f"It raised {_error_name(s.call)}: {s.call.error} [case '{s.case.name}', "
-                     f"at {s.call.where}; {len(raised)} of {len(failing)} failing cases raised].")
-    if quiet_extremes:
-        remaining = {j for j in remaining if not returned[j].case.extreme}
-    if remaining:  # the first case no known mistake explains is enough to start from
-        key, line = _unexplained(returned[min(remaining)], names)
-        keys.append(key)
-        lines.append(line)
-    return keys, lines
-
-
-def _evidence(s, names):
-    if s.call.numeric and same(s.got, s.expected):
-        return f"right values, but RuntimeWarning: {', '.join(sorted(s.call.numeric))}"
-    return evidence(s.got, s.expected, names)
-
-
-def _unexplained(s, names):
-    """Key and sentence for a failing case that no catalogued mistake reproduces."""
-    where = f"[case '{s.case.name}': {_evidence(s, names)}]"
-    if s.got is None:
-        return "wrong_type", f"It returned {type(s.call.value).__name__}, not numbers {where}."
-    if len(s.got) != len(s.expected) or any(g.shape != e.shape for g, e in zip(s.got, s.expected)):
-        return "wrong_shape", f"It returned the wrong shape {where}."
-    if not all(np.all(np.isfinite(g)) for g in s.got):
-        kinds = ", ".join(sorted(s.call.numeric)) or "none"
-        return "not_finite", f"It returned NaN or infinity (RuntimeWarning: {kinds}) {where}."
-    if s.call.numeric and same(s.got, s.expected):
-        return "numeric_warning", f"Numerical trouble {where}."
-    return "wrong_value", f"It disagrees with minilr's reference in a way no known mistake explains {where}."
