@@ -1,4 +1,5 @@
-"""Command line: ``python -m minilr demo`` and ``python -m minilr check PATH...`` (grading)."""
+"""Command line: ``python -m minilr demo``, ``python -m minilr check PATH...`` (grading) and
+``python -m minilr exercises build [DIR] [--check]`` (the student versions of the exercise sets)."""
 
 import argparse
 import sys
@@ -28,6 +29,17 @@ def _parser():
     from .exercises.cli import add_arguments
 
     add_arguments(check)
+    exercises = commands.add_parser("exercises", help="the exercise sets: build the student versions",
+                                    description="The exercise sets of tutorials/exercises/.")
+    steps = exercises.add_subparsers(dest="step", metavar="STEP", required=True)
+    build = steps.add_parser(
+        "build", help="write each master notebook's student version (solutions stubbed, hidden tests removed)",
+        description="Write the student version of each master notebook (NAME_solved.ipynb) next to it: "
+        "solutions replaced by `raise NotImplementedError`, hidden tests removed, outputs cleared.")
+    build.add_argument("paths", nargs="*", default=["tutorials/exercises"], metavar="DIR",
+                       help="master notebooks or folders of them (default: tutorials/exercises)")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 if a student version is out of date")
     return parser
 
 
@@ -43,6 +55,10 @@ def main(argv=None):
 
             run_demo(out=args.out, progress=not args.no_progress)
             return 0
+        if args.command == "exercises":
+            from .exercises.assign import main as build
+
+            return build([*args.paths, *(["--check"] if args.check else [])])
         from .exercises.cli import run as run_check
 
         return run_check(args)

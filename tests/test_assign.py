@@ -172,3 +172,24 @@ def test_every_exercise_function_of_a_master_has_a_checker_cell_after_it(master)
         if BEGIN_SOLUTION in "".join(cell["source"]) and cell["cell_type"] == "code":
             after = cells[i + 1].get("metadata", {}).get("tags", [])
             assert any(tag.startswith("check:") for tag in after), f"{master.name}, cell {i + 1}"
+
+
+def test_python_m_minilr_exercises_build_runs_the_same_command(tmp_path, capsys):
+    from minilr.__main__ import main as minilr_main
+
+    (tmp_path / "lesson_solved.ipynb").write_text(json.dumps(_notebook(("code", CODE))))
+    assert minilr_main(["exercises", "build", str(tmp_path), "--check"]) == 1  # not generated yet
+    assert minilr_main(["exercises", "build", str(tmp_path)]) == 0
+    assert (tmp_path / "lesson.ipynb").read_text() == _dumps(student_version(nbformat.read(
+        tmp_path / "lesson_solved.ipynb", as_version=4)))
+    assert minilr_main(["exercises", "build", str(tmp_path), "--check"]) == 0
+    capsys.readouterr()
+    assert minilr_main(["exercises", "build", str(tmp_path / "nope")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_python_m_minilr_exercises_build_defaults_to_the_committed_sets(monkeypatch):
+    from minilr.__main__ import main as minilr_main
+
+    monkeypatch.chdir(EXERCISES.parents[1])
+    assert minilr_main(["exercises", "build", "--check"]) == 0

@@ -15,7 +15,7 @@ def run_minilr(*args, env=None, timeout=300):
 def test_help_lists_the_commands():
     done = run_minilr("--help")
     assert done.returncode == 0
-    assert "demo" in done.stdout and "check" in done.stdout
+    assert "demo" in done.stdout and "check" in done.stdout and "exercises" in done.stdout
 
 
 def test_no_command_prints_the_help():
