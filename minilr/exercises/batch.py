@@ -101,7 +101,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     given = profile is not None
     profiles = [profile] if given else list(BUILTIN.values())
     assignments, targeted = match_functions(functions, profiles, given=given)
-    max_points = sum(e.points for p in targeted for e in p.exercises)
+    max_points = sum(e.points for p in targeted for e in p.exercises if e.required)
     broken = next((f for f in files if f.error), None)
     if broken is not None:
         return [submission_error(sub.name, broken.error, max_points)]
@@ -158,7 +158,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
-            if (p.name, f"{p.name}:{e.name}") not in graded:
+            if e.required and (p.name, f"{p.name}:{e.name}") not in graded:
                 records.append(record_for(sub.name, _missing(p, e), None, None, notes, strict, memory_mb))
     if not records:
         return [submission_error(sub.name, "defines none of the exercise functions of "

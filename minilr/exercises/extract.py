@@ -3,7 +3,11 @@
 A ``.py`` or ``.ipynb`` file is a submission; in a folder, so is each
 subfolder (all its ``.py`` and ``.ipynb`` files together, so a student's
 helper module is found too). Whatever a file is called, it is read: a
-renamed notebook is still graded.
+renamed notebook is still graded. Not read, in a folder: hidden and
+``__*`` files (``__init__.py``), ``conftest.py``, ``setup.py`` and test
+files (``test_*.py``, ``*_test.py``): a course's tests and configuration
+beside the submissions, or a student's own tests (:func:`is_submission_file`).
+A file named on the command line is always graded.
 
 From each file, :func:`read_file` takes, with :mod:`ast`, the top-level
 functions (their names and parameter names, for matching them to an
@@ -23,6 +27,21 @@ from pathlib import Path
 __all__ = ["Submission", "SourceFile", "find_submissions", "read_file", "NoSubmissions"]
 
 SUFFIXES = (".py", ".ipynb")
+# A course's or a package's own files in a class folder are not answers: pytest's configuration,
+# packaging, and test files (the course's tests of the submissions, or a student's own).
+NOT_SUBMISSIONS = ("conftest.py", "setup.py", "__init__.py")
+
+
+def is_submission_file(path):
+    """True for a ``.py`` or ``.ipynb`` file that may hold a student's answers.
+
+    Not: hidden files, ``__*`` files, ``conftest.py``, ``setup.py``, and test files
+    (``test_*.py``, ``*_test.py``).
+    """
+    name = Path(path).name
+    if Path(path).suffix not in SUFFIXES or name.startswith((".", "__")) or name in NOT_SUBMISSIONS:
+        return False
+    return not (name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py")))
 
 
 class NoSubmissions(ValueError):
@@ -71,10 +90,10 @@ def find_submissions(paths):
         for child in sorted(path.iterdir()):
             if child.name.startswith((".", "__")):
                 continue
-            if child.is_file() and child.suffix in SUFFIXES:
+            if child.is_file() and is_submission_file(child):
                 found.append(Submission(child.name, [child], str(path)))
             elif child.is_dir():
-                files = sorted(p for p in child.rglob("*") if p.suffix in SUFFIXES and p.is_file()
+                files = sorted(p for p in child.rglob("*") if p.is_file() and is_submission_file(p)
                                and not any(part.startswith((".", "__")) for part in p.relative_to(child).parts))
                 if files:
                     found.append(Submission(child.name, files, str(child)))

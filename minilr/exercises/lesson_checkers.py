@@ -30,7 +30,8 @@ from ..losses import softmax_cost_and_gradient
 from .lesson_mistakes import logistic_cost
 from .lesson_ova import check_train_one_vs_all, expecting
 from .mistakes import mistakes_for
-from .runner import Case, diagnosis_line, run_check
+from .profiles import KINDS
+from .runner import Case, Spec, diagnosis_line, run_spec
 
 __all__ = [
     "check_train_one_vs_all",
@@ -42,6 +43,16 @@ __all__ = [
     "check_f1_score",
     "LESSON_CHECKERS",
 ]
+
+
+def _spec(exercise, cases, reference, names, form, fix=None):
+    """A lesson check as a Spec: its catalogued mistakes, and the diagnosis saying what form was expected."""
+
+    def finish(result):
+        return expecting(fix(result) if fix is not None else result, form)
+
+    return Spec(exercise, tuple(cases), reference, tuple(mistakes_for(exercise)), names=names,
+                arg_names=KINDS[exercise][0], finish=finish)
 
 
 # ------------------------------------------------------------------ softmax cost
@@ -83,6 +94,11 @@ def check_softmax_cost(fn, *, timeout=10.0, seed=0):
         case has m = K), ``bias_regularized``, ``sum_instead_of_mean``,
         ``gradient_summed_over_classes``.
     """
+    return run_spec(softmax_cost_spec(seed), fn, timeout=timeout)
+
+
+def softmax_cost_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_softmax_cost`, as a Spec."""
     rng = np.random.default_rng(seed)
     # Z = (1000, 0, -1000), (-1000, 0, 1000), (2, 0, -2): confident and right, as in check_cost.
     big = (np.array([[0.0, 0.0, 0.0], [1.0, 0.0, -1.0]]), np.array([[1.0, 1000.0], [1.0, -1000.0], [1.0, 2.0]]),
@@ -94,9 +110,8 @@ def check_softmax_cost(fn, *, timeout=10.0, seed=0):
         Case("as many samples as classes (m = K = 4), lam=0.5", _softmax_case(rng, 4, 2, 4, 0.5)),
         Case("|z| = 1000, lam=0", big),
     ]
-    result = run_check("softmax_cost", fn, cases, _softmax_cost, mistakes_for("softmax_cost"), timeout,
-                       names=("J", "grad"))
-    return expecting(result, "a pair (J, grad): the float J and grad of shape (n+1, K), like Theta")
+    return _spec("softmax_cost", cases, _softmax_cost, ("J", "grad"),
+                 "a pair (J, grad): the float J and grad of shape (n+1, K), like Theta")
 
 
 # ------------------------------------------------------------------ forward pass
@@ -127,6 +142,11 @@ def check_forward(fn, *, timeout=10.0, seed=0):
         has a square W1), ``bias_wrong_axis`` (a case has m = n_h),
         ``hidden_activation_missing``, ``wrong_hidden_activation``.
     """
+    return run_spec(forward_spec(seed), fn, timeout=timeout)
+
+
+def forward_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_forward`, as a Spec."""
     rng = np.random.default_rng(seed)
 
     def case(name, m, n, n_h):
@@ -136,8 +156,7 @@ def check_forward(fn, *, timeout=10.0, seed=0):
 
     cases = [case("6 samples, 3 inputs, 5 hidden units", 6, 3, 5), case("one sample", 1, 3, 5),
              case("square W1 (3 x 3), 5 samples", 5, 3, 3), case("4 samples, 4 hidden units", 4, 2, 4)]
-    result = run_check("forward", fn, cases, _forward, mistakes_for("forward"), timeout, names=("h",))
-    return expecting(result, "h, an array of shape (m, 1): one probability per sample")
+    return _spec("forward", cases, _forward, ("h",), "h, an array of shape (m, 1): one probability per sample")
 
 
 # ------------------------------------------------------------------ numerical gradient
@@ -172,6 +191,11 @@ def check_numerical_gradient(fn, *, timeout=10.0, seed=0):
         ``one_sided_difference``, ``divided_by_eps``, ``theta_not_restored``,
         ``eps_too_small``.
     """
+    return run_spec(numerical_gradient_spec(seed), fn, timeout=timeout)
+
+
+def numerical_gradient_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_numerical_gradient`, as a Spec."""
     rng = np.random.default_rng(seed)
     B = rng.normal(size=(5, 5))
     bumpy = functools.partial(_bumpy, A=B @ B.T / 5 + np.eye(5))
@@ -183,9 +207,8 @@ def check_numerical_gradient(fn, *, timeout=10.0, seed=0):
         Case("exp and quadratic, eps=1e-3 given", (bumpy, rng.normal(size=5), 1e-3)),
         Case("a logistic cost, eps=1e-4 given", (logistic, rng.normal(size=4), 1e-4)),
     ]
-    result = run_check("numerical_gradient", fn, cases, _numerical_gradient, mistakes_for("numerical_gradient"),
-                       timeout, names=("grad",))
-    return expecting(result, "grad, an array shaped like theta: one partial derivative per entry")
+    return _spec("numerical_gradient", cases, _numerical_gradient, ("grad",),
+                 "grad, an array shaped like theta: one partial derivative per entry")
 
 
 # ------------------------------------------------------------------ combining block gradients
@@ -215,6 +238,11 @@ def check_combine_gradients(fn, *, timeout=10.0, seed=0):
         Diagnoses ``unweighted_mean``, ``sum_not_divided``, ``counts_ignored``,
         ``divided_by_blocks``.
     """
+    return run_spec(combine_gradients_spec(seed), fn, timeout=timeout)
+
+
+def combine_gradients_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_combine_gradients`, as a Spec."""
     rng = np.random.default_rng(seed)
 
     def blocks(counts, n=3):
@@ -227,9 +255,8 @@ def check_combine_gradients(fn, *, timeout=10.0, seed=0):
         Case("one block of 7 rows", blocks([7])),
         Case("4 blocks given as arrays: grads (4, 3), counts (4,)", (np.array(grads), np.array(counts))),
     ]
-    result = run_check("combine_gradients", fn, cases, _combine_gradients, mistakes_for("combine_gradients"),
-                       timeout, names=("grad",))
-    return expecting(result, "grad, an array shaped like one block's gradient")
+    return _spec("combine_gradients", cases, _combine_gradients, ("grad",),
+                 "grad, an array shaped like one block's gradient")
 
 
 # ------------------------------------------------------------------ decision boundary
@@ -257,15 +284,18 @@ def check_decision_boundary(fn, *, timeout=10.0, seed=0):
     CheckResult
         Diagnoses ``sign_flipped``, ``weights_swapped``, ``bias_forgotten``.
     """
+    return run_spec(decision_boundary_spec(seed), fn, timeout=timeout)
+
+
+def decision_boundary_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_decision_boundary`, as a Spec."""
     rng = np.random.default_rng(seed)
     cases = [
         Case("w = (1.5, -2), b = 0.7, 7 points", (np.array([1.5, -2.0]), 0.7, np.linspace(-3, 3, 7))),
         Case("random w and b, 5 points", (rng.normal(size=2) + [0.3, 1.0], float(rng.normal()), rng.normal(size=5))),
         Case("one point, b = -3", (np.array([-0.5, 4.0]), -3.0, np.array([2.0]))),
     ]
-    result = run_check("decision_boundary", fn, cases, _decision_boundary, mistakes_for("decision_boundary"),
-                       timeout, names=("x2",))
-    return expecting(result, "x2, an array shaped like x1")
+    return _spec("decision_boundary", cases, _decision_boundary, ("x2",), "x2, an array shaped like x1")
 
 
 # ------------------------------------------------------------------ F1 score
@@ -298,6 +328,11 @@ def check_f1_score(fn, *, timeout=10.0, seed=0):
         ``division_by_zero`` (NaN, or a ZeroDivisionError), ``wrong_positive_label``,
         ``precision_or_recall_only``.
     """
+    return run_spec(f1_score_spec(seed), fn, timeout=timeout)
+
+
+def f1_score_spec(seed=0):
+    """The cases, reference and mistakes of :func:`check_f1_score`, as a Spec."""
     rng = np.random.default_rng(seed)
     y_true = (rng.random(20) < 0.4).astype(int)
     cases = [
@@ -307,13 +342,16 @@ def check_f1_score(fn, *, timeout=10.0, seed=0):
         Case("every prediction right", (np.array([0, 1, 1, 0, 1]), np.array([0, 1, 1, 0, 1]))),
         Case("labels as floats", (np.array([1.0, 1.0, 0.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0, 1.0, 1.0]))),
     ]
-    result = run_check("f1_score", fn, cases, _f1_score, mistakes_for("f1_score"), timeout, names=("F1",))
+    return _spec("f1_score", cases, _f1_score, ("F1",), "one float between 0 and 1", _zero_division)
+
+
+def _zero_division(result):
+    """A ZeroDivisionError raised by plain Python division is the division_by_zero mistake."""
     if "raised" in result.mistakes and "ZeroDivisionError" in result.diagnosis:
         division = next(mk for mk in mistakes_for("f1_score") if mk.key == "division_by_zero")
         line = diagnosis_line("division_by_zero", division.message, result.worst_case)
-        result = replace(result, mistakes=("division_by_zero", *result.mistakes),
-                         diagnosis=f"{line}\n{result.diagnosis}")
-    return expecting(result, "one float between 0 and 1")
+        return replace(result, mistakes=("division_by_zero", *result.mistakes), diagnosis=f"{line}\n{result.diagnosis}")
+    return result
 
 
 LESSON_CHECKERS = {
@@ -325,3 +363,6 @@ LESSON_CHECKERS = {
     "decision_boundary": check_decision_boundary,
     "f1_score": check_f1_score,
 }
+
+# The same checks as data, for the batch grader (``minilr`` profile): ``LESSON_SPECS[name](seed) -> Spec``.
+LESSON_SPECS = {name: globals()[f"{name}_spec"] for name in LESSON_CHECKERS if name != "train_one_vs_all"}

@@ -60,7 +60,17 @@ KINDS = {
     "rand_initialize_weights": (("L_in", "L_out"), {}),
     "nn_cost": (("nn_params", "input_layer_size", "hidden_layer_size", "num_labels", "X", "y", "lam"),
                 {"lam": 0.0}),
+    # The lessons' exercises (minilr.exercises.lesson_checkers), in their own signatures.
+    "softmax_cost": (("Theta", "X", "y", "lam"), {}),
+    "forward": (("W1", "b1", "W2", "b2", "X"), {}),
+    "numerical_gradient": (("f", "theta"), {}),  # and eps, which some cases give
+    "combine_gradients": (("grads", "counts"), {}),
+    "decision_boundary": (("w", "b", "x1"), {}),
+    "f1_score": (("y_true", "y_pred"), {}),
 }
+# The lessons' exercises in the minilr profile: graded when a submission has them, never `missing`.
+LESSON_KINDS = ("one_vs_all", "softmax_cost", "forward", "numerical_gradient", "combine_gradients",
+                "decision_boundary", "f1_score")
 # Checks whose X comes with its column of ones (fixed), and those where a profile chooses.
 _ONES_ALWAYS = {"cost", "gradient", "cost_gradient", "gradient_descent_step", "predict_binary"}
 _ONES_CHOICE = {"predict_one_vs_all", "one_vs_all"}
@@ -88,6 +98,9 @@ class Exercise:
     first_label : int
         0 for classes 0..K-1, 1 for 1..K.
     points : float
+    required : bool
+        False for an exercise a submission may leave out (the lessons' exercises in the
+        ``minilr`` profile): no ``missing`` record, no points at stake, unless it is there.
     """
 
     name: str
@@ -98,6 +111,7 @@ class Exercise:
     ones_column: bool = False
     first_label: int = 0
     points: float = 1.0
+    required: bool = True  # False: no `missing` record (nor its points) when a submission lacks it
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,8 @@ def _builtin():
             _exercise("predict_one_vs_all", "predict_one_vs_all"),
             _exercise("backprop", "backprop"),
             _exercise("softmax", "softmax"),
+            _exercise("train_one_vs_all", "one_vs_all", params=("X", "y", "num_labels", "lam"), required=False),
+            *(_exercise(kind, kind, required=False) for kind in LESSON_KINDS[1:]),
         ), strict=True),
         "lesson": Profile("lesson", (
             _exercise("sigmoid", "sigmoid"),
@@ -282,11 +298,13 @@ def spec_for(profile, exercise, seed=0):
 
     from . import course, judges
     from .checkers import SPECS
+    from .lesson_checkers import LESSON_SPECS
 
     ex = exercise if isinstance(exercise, Exercise) else profile.exercise(exercise)
     labels = {"first_label": ex.first_label}
     builders = {
         **SPECS,
+        **LESSON_SPECS,
         "predict_one_vs_all": lambda seed: SPECS["predict_one_vs_all"](seed, **labels),
         "cost_gradient": course.cost_gradient_spec, "predict_binary": course.predict_binary_spec,
         "predict_network": lambda seed: course.predict_network_spec(seed, **labels),

@@ -281,6 +281,7 @@ class Spec:
     may_change_inputs: bool = False
     judge: object = None
     n_outputs: int = 1
+    finish: object = None  # ``finish(result) -> CheckResult``: a checker's last word (what form was expected)
 
 
 def run_spec(spec, fn=None, *, calls=None, timeout=10.0, profile="minilr"):
@@ -302,6 +303,8 @@ def run_spec(spec, fn=None, *, calls=None, timeout=10.0, profile="minilr"):
         result = run_check(spec.exercise, fn, list(spec.cases), spec.reference, list(spec.mistakes), timeout,
                            spec.options, spec.names, calls=calls, arg_names=spec.arg_names,
                            may_change_inputs=spec.may_change_inputs)
+    if spec.finish is not None:
+        result = spec.finish(result)
     if result.passed or fn is None or profile is None:
         return result
     found, references = dependency_results(fn, profile, timeout)
