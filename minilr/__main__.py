@@ -1,5 +1,7 @@
-"""Command line: ``python -m minilr demo``, ``python -m minilr check PATH...`` (grading) and
-``python -m minilr exercises build [DIR] [--check]`` (the student versions of the exercise sets)."""
+"""Command line: ``python -m minilr demo``, ``check PATH...`` (grading) and ``exercises build`` (handouts).
+
+``python -m minilr exercises build [DIR] [--check]`` writes the student versions of the exercise sets.
+"""
 
 import argparse
 import sys

@@ -126,3 +126,10 @@ def test_a_courses_own_files_in_a_class_folder_are_not_graded(tmp_path):
     assert {r["submission"] for r in grade([folder], profile="minilr", progress=False)} == {"alice.py", "bob"}
     # Named on the command line, a file is graded whatever its name.
     assert [s.name for s in find_submissions([folder / "test_sigmoid.py"])] == ["test_sigmoid.py"]
+
+
+def test_the_lessons_argument_names_agree_with_the_profiles_kinds():
+    from minilr.exercises.lesson_checkers import _ARGS
+    from minilr.exercises.profiles import KINDS
+
+    assert {k: KINDS[k][0] for k in _ARGS} == _ARGS

@@ -17,6 +17,8 @@ import contextvars
 import types
 from dataclasses import replace
 
+from .diagnose import diagnosis_line
+
 __all__ = ["names_called", "blame", "dependency_results", "without_broken"]
 
 # The generic keys a broken helper explains: they are dropped when it is blamed.
@@ -57,8 +59,6 @@ def blame(result, function, broken, own=None):
     CheckResult
         Unchanged if it passed or calls no failing exercise function.
     """
-    from .runner import diagnosis_line  # lazily: the runner imports this module
-
     failing = {n: r for n, r in broken.items() if n != function and not r.passed}
     if result.passed or not failing:
         return result
@@ -80,21 +80,24 @@ def blame(result, function, broken, own=None):
                    fragile=fragile)
 
 
-def dependency_results(fn, profile, timeout):
-    """The profile's exercise functions ``fn`` calls through its globals, checked; and ``fn`` without them.
+def dependency_results(fn, profile, check):
+    """The profile's exercise functions ``fn`` calls through its globals, checked.
+
+    Parameters
+    ----------
+    fn : callable
+    profile : Profile
+    check : callable
+        ``check(exercise, function) -> (CheckResult, reference or None)``: one exercise of the
+        profile checked, and minilr's reference in the student's signature.
 
     Returns
     -------
     found : dict
         ``name -> CheckResult`` of each exercise function ``fn`` calls.
-    own : CheckResult or None
-        ``fn`` checked again with minilr's reference in place of each of those that failed (None
-        when none failed or the exercise has no reference, or ``fn`` is not a plain function).
+    references : dict
+        ``name -> reference`` for those that failed, to check ``fn`` without them (:func:`without_broken`).
     """
-    from .profiles import load_profile, spec_for  # lazily: profiles import the checkers
-    from .runner import run_spec
-
-    profile = load_profile(profile)
     own_name = getattr(fn, "__name__", "")
     found, references = {}, {}
     space = getattr(fn, "__globals__", {})
@@ -106,12 +109,11 @@ def dependency_results(fn, profile, timeout):
             continue
         token = _checking.set(active | {own_name, name})
         try:
-            spec = spec_for(profile, exercise)
-            found[name] = run_spec(spec, other, timeout=timeout, profile=profile)
+            found[name], reference = check(exercise, other)
         finally:
             _checking.reset(token)
-        if not found[name].passed and spec.reference is not None:
-            references[name] = spec.reference
+        if not found[name].passed and reference is not None:
+            references[name] = reference
     return found, references
 
 

@@ -30,7 +30,6 @@ from ..losses import softmax_cost_and_gradient
 from .lesson_mistakes import logistic_cost
 from .lesson_ova import check_train_one_vs_all, expecting
 from .mistakes import mistakes_for
-from .profiles import KINDS
 from .runner import Case, Spec, diagnosis_line, run_spec
 
 __all__ = [
@@ -45,6 +44,12 @@ __all__ = [
 ]
 
 
+# The arguments' names, as in minilr.exercises.profiles.KINDS (for mutates_input and the profiles).
+_ARGS = {"softmax_cost": ("Theta", "X", "y", "lam"), "forward": ("W1", "b1", "W2", "b2", "X"),
+         "numerical_gradient": ("f", "theta"), "combine_gradients": ("grads", "counts"),
+         "decision_boundary": ("w", "b", "x1"), "f1_score": ("y_true", "y_pred")}
+
+
 def _spec(exercise, cases, reference, names, form, fix=None):
     """A lesson check as a Spec: its catalogued mistakes, and the diagnosis saying what form was expected."""
 
@@ -52,7 +57,7 @@ def _spec(exercise, cases, reference, names, form, fix=None):
         return expecting(fix(result) if fix is not None else result, form)
 
     return Spec(exercise, tuple(cases), reference, tuple(mistakes_for(exercise)), names=names,
-                arg_names=KINDS[exercise][0], finish=finish)
+                arg_names=_ARGS[exercise], finish=finish)
 
 
 # ------------------------------------------------------------------ softmax cost

@@ -307,7 +307,15 @@ def run_spec(spec, fn=None, *, calls=None, timeout=10.0, profile="minilr"):
         result = spec.finish(result)
     if result.passed or fn is None or profile is None:
         return result
-    found, references = dependency_results(fn, profile, timeout)
+    from .profiles import load_profile, spec_for  # lazily: profiles import the checkers, which import us
+
+    profile = load_profile(profile)
+
+    def check(exercise, other):
+        other_spec = spec_for(profile, exercise)
+        return run_spec(other_spec, other, timeout=timeout, profile=profile), other_spec.reference
+
+    found, references = dependency_results(fn, profile, check)
     fixed = without_broken(fn, references)
     own = run_spec(spec, fixed, timeout=timeout, profile=None) if fixed is not None else None
     return blame(result, getattr(fn, "__name__", "?"), found, own)
