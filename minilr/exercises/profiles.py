@@ -35,6 +35,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .depends import dependency_results
+from .runner import DEPENDENCIES
+
 __all__ = ["Exercise", "Profile", "ProfileError", "KINDS", "BUILTIN", "load_profile", "spec_for",
            "check_exercise", "assert_passes"]
 
@@ -365,3 +368,19 @@ def assert_passes(result, *, strict=True, profile=None):
     if not (result.passed or (result.fragile and not strict)):
         raise AssertionError(str(result))
     return result
+
+
+def _called_checks(fn, profile, timeout):
+    """The profile's exercise functions ``fn`` calls, checked, and their references (for ``run_spec``)."""
+    from .runner import run_spec
+
+    profile = load_profile(profile)
+
+    def check(exercise, other):
+        spec = spec_for(profile, exercise)
+        return run_spec(spec, other, timeout=timeout, profile=profile), spec.reference
+
+    return dependency_results(fn, profile, check)
+
+
+DEPENDENCIES["lookup"] = _called_checks
