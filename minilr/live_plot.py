@@ -33,6 +33,13 @@ def _in_jupyter():
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
+def _png(figure):
+    """The figure as PNG bytes, for a kernel whose inline backend is not active yet."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
 class LivePlot:
     """The base of the live plots: redraw every ``every`` epochs, in place in Jupyter.
 
@@ -75,15 +82,18 @@ class LivePlot:
         self.n_redraws += 1
         if not self._jupyter:
             return
-        from IPython.display import Image, display
+        from IPython import get_ipython
+        from IPython.display import display
 
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=80)
-        image = Image(data=buffer.getvalue(), format="png")
+        png = get_ipython().display_formatter.formatters["image/png"]
+        try:
+            png.lookup_by_type(Figure)
+        except KeyError:  # pyplot has not drawn yet, so the inline backend renders no figure
+            png.for_type(Figure, _png)
         if self._handle is None:
-            self._handle = display(image, display_id=True)
+            self._handle = display(self.figure, display_id=True)
         else:
-            self._handle.update(image)
+            self._handle.update(self.figure)
 
 
 class LiveCostPlot(LivePlot):
