@@ -12,7 +12,8 @@ import inspect
 
 import numpy as np
 
-__all__ = ["sparkline_svg", "estimator_html", "check_result_html", "check_results_html"]
+__all__ = ["sparkline_svg", "estimator_html", "check_result_html", "check_results_html",
+           "records_html"]
 
 # One small style sheet per view, scoped to its class; a notebook's theme supplies the rest.
 _STYLE = ("<style>.minilr-view{font-family:sans-serif;font-size:12px;line-height:1.4;"
@@ -196,4 +197,32 @@ def check_results_html(results):
     passed = sum(_verdict(r) == "pass" for r in results)
     return (f"{_OPEN}{passed} of {len(rows)} passed"
             f'{_table(rows, ("exercise", "verdict", "mistakes"))}</div>')
+
+
+def records_html(records, most=50):
+    """A graded class as one table: per submission its points and a badge per verdict.
+
+    Parameters
+    ----------
+    records : list of dict
+        The class grader's records (``submission``, ``verdict``, ``points``, ``max_points``).
+    most : int, default=50
+        Submissions listed at the most; the rest are counted below the table.
+    """
+    by_submission = {}
+    for r in records:
+        by_submission.setdefault(r["submission"], []).append(r)
+    rows = []
+    for name, rs in list(by_submission.items())[:most]:
+        points = sum(r["points"] for r in rs)
+        total = sum(r["max_points"] for r in rs)
+        counts = {}
+        for r in rs:
+            counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+        badges = " ".join(f"{_badge(v)}&nbsp;{n}" for v, n in counts.items() if v in _BADGES)
+        rows.append((_e(name), f"{points:g}/{total:g}", badges))
+    more = len(by_submission) - len(rows)
+    note = f"<div>… and {more} more submissions</div>" if more > 0 else ""
+    return (f"{_OPEN}<b>{len(by_submission)} submissions</b>"
+            f"{_table(rows, ('submission', 'points', 'verdicts'))}{note}</div>")
 

@@ -143,3 +143,28 @@ def test_text_reprs_stay_as_they_were():
     result = check_cost(_broken_cost)
     assert str(result).startswith("FAIL cost [bias_regularized")
     assert "<" not in str(result)
+
+
+def test_a_graded_class_renders_one_row_per_submission():
+    from minilr.display import records_html
+    from minilr.exercises.batch import GradeReport
+
+    records = [{"submission": f"<b>s{i}.py", "verdict": v, "points": p, "max_points": 1}
+               for i in range(60) for v, p in (("pass", 1), ("fail", 0))]
+    report = GradeReport(records)
+    assert report == records  # still the list of records
+    html = report._repr_html_()
+    parse(html)
+    assert html == records_html(records)
+    assert "60 submissions" in html and "1/2" in html and "and 10 more submissions" in html
+    assert "&lt;b&gt;s0.py" in html and html.count("<tr>") == 51
+
+
+def test_grade_returns_a_report_jupyter_can_show(tmp_path):
+    from minilr.exercises.batch import GradeReport, grade
+
+    (tmp_path / "anna.py").write_text("import numpy as np\n\ndef sigmoid(z):\n"
+                                      "    return 0.5 * (1 + np.tanh(0.5 * np.asarray(z, float)))\n")
+    report = grade([tmp_path], profile="minilr", progress=False, jobs=1)
+    assert isinstance(report, GradeReport) and report[0]["submission"] == "anna.py"
+    assert "anna.py" in report._repr_html_() and "PASS" in report._repr_html_()

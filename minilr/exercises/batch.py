@@ -31,9 +31,22 @@ from .profiles import BUILTIN, load_profile, spec_for
 from .runner import run_spec
 from .verdicts import record_for, submission_error
 
-__all__ = ["grade", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
+
+
+class GradeReport(list):
+    """The records of a graded class: a plain list, which Jupyter shows as a table.
+
+    One row per submission with its points and a badge per verdict
+    (:func:`minilr.display.records_html`).
+    """
+
+    def _repr_html_(self):
+        from ..display import records_html
+
+        return records_html(self)
 
 
 class _Specs:
@@ -205,6 +218,8 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
           only=None, on_record=None, progress=True, fork=True):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
 
+    The records come as a :class:`GradeReport`, a list that Jupyter shows as a table.
+
     Parameters
     ----------
     paths : list of str or Path
@@ -261,4 +276,4 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         if zygote is not None:
             zygote.close()
     order = {s.name: i for i, s in enumerate(subs)}
-    return sorted(records, key=lambda r: order[r["submission"]])
+    return GradeReport(sorted(records, key=lambda r: order[r["submission"]]))
