@@ -28,6 +28,7 @@ from ..functions import sigmoid
 from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
 from .catalogue import UNSTABLE_SIGMOID as _UNSTABLE
 from .catalogue import LOG_OF_ZERO, Mistake
+from .variants import bias_zeroed, penalty
 
 __all__ = ["Mistake", "CATALOGUE", "MISTAKE_KEYS", "mistakes_for"]
 
@@ -44,16 +45,6 @@ def _losses(z, y):
     return softplus - y * z
 
 
-def _penalty(theta):
-    """:math:`\\sum_{j \\ge 1} \\theta_j^2`, the bias excluded."""
-    return np.sum(theta[1:] ** 2)
-
-
-def _reg(theta):
-    """``[0, theta_1, ..., theta_n]``: the gradient of the penalty over 2."""
-    r = np.array(theta, dtype=float)
-    r[0] = 0.0
-    return r
 
 
 # ------------------------------------------------------------------ sigmoid
@@ -79,48 +70,48 @@ def cost_bias_regularized(theta, X, y, lam):
 
 
 def cost_missing_1_over_m(theta, X, y, lam):
-    return np.sum(_losses(X @ theta, y)) + lam / 2 * _penalty(theta)
+    return np.sum(_losses(X @ theta, y)) + lam / 2 * penalty(theta)
 
 
 def cost_penalty_missing_1_over_m(theta, X, y, lam):
-    return np.mean(_losses(X @ theta, y)) + lam / 2 * _penalty(theta)
+    return np.mean(_losses(X @ theta, y)) + lam / 2 * penalty(theta)
 
 
 def cost_lam_over_m(theta, X, y, lam):
     m = X.shape[0]
-    return np.mean(_losses(X @ theta, y)) + lam / m * _penalty(theta)
+    return np.mean(_losses(X @ theta, y)) + lam / m * penalty(theta)
 
 
 def cost_sum_not_mean(theta, X, y, lam):
     m = X.shape[0]
-    return np.sum(_losses(X @ theta, y)) + lam / (2 * m) * _penalty(theta)
+    return np.sum(_losses(X @ theta, y)) + lam / (2 * m) * penalty(theta)
 
 
 def cost_sign_flipped(theta, X, y, lam):
     m = X.shape[0]
-    return -np.mean(_losses(X @ theta, y)) + lam / (2 * m) * _penalty(theta)
+    return -np.mean(_losses(X @ theta, y)) + lam / (2 * m) * penalty(theta)
 
 
 def cost_all_negated(theta, X, y, lam):
     m = X.shape[0]
-    return -(np.mean(_losses(X @ theta, y)) + lam / (2 * m) * _penalty(theta))
+    return -(np.mean(_losses(X @ theta, y)) + lam / (2 * m) * penalty(theta))
 
 
 def cost_transposed_X(theta, X, y, lam):
     m = X.shape[0]
-    return np.mean(_losses(X.T @ theta, y)) + lam / (2 * m) * _penalty(theta)  # only fits a square X
+    return np.mean(_losses(X.T @ theta, y)) + lam / (2 * m) * penalty(theta)  # only fits a square X
 
 
 def cost_log_of_zero(theta, X, y, lam):
     m = X.shape[0]
     h = sigmoid(X @ theta)  # exactly 1 from about z = 37, exactly 0 only below about z = -745
-    return -np.mean(y * np.log(h) + (1 - y) * np.log(1 - h)) + lam / (2 * m) * _penalty(theta)
+    return -np.mean(y * np.log(h) + (1 - y) * np.log(1 - h)) + lam / (2 * m) * penalty(theta)
 
 
 def cost_unstable_sigmoid(theta, X, y, lam):
     m = X.shape[0]
     h = np.clip(naive_sigmoid(X @ theta), 1e-15, 1 - 1e-15)  # clipped, so finite, but it overflowed
-    return -np.mean(y * np.log(h) + (1 - y) * np.log(1 - h)) + lam / (2 * m) * _penalty(theta)
+    return -np.mean(y * np.log(h) + (1 - y) * np.log(1 - h)) + lam / (2 * m) * penalty(theta)
 
 
 # ------------------------------------------------------------------ gradient
@@ -134,47 +125,47 @@ def gradient_bias_regularized(theta, X, y, lam):
 
 
 def gradient_missing_1_over_m(theta, X, y, lam):
-    return X.T @ _residual(theta, X, y) + lam * _reg(theta)
+    return X.T @ _residual(theta, X, y) + lam * bias_zeroed(theta)
 
 
 def gradient_penalty_missing_1_over_m(theta, X, y, lam):
     m = X.shape[0]
-    return X.T @ _residual(theta, X, y) / m + lam * _reg(theta)
+    return X.T @ _residual(theta, X, y) / m + lam * bias_zeroed(theta)
 
 
 def gradient_lam_over_2m(theta, X, y, lam):
     m = X.shape[0]
-    return X.T @ _residual(theta, X, y) / m + lam / (2 * m) * _reg(theta)
+    return X.T @ _residual(theta, X, y) / m + lam / (2 * m) * bias_zeroed(theta)
 
 
 def gradient_sum_not_mean(theta, X, y, lam):
     m = X.shape[0]
-    return X.T @ _residual(theta, X, y) + lam / m * _reg(theta)
+    return X.T @ _residual(theta, X, y) + lam / m * bias_zeroed(theta)
 
 
 def gradient_sign_flipped(theta, X, y, lam):
     m = X.shape[0]
-    return X.T @ (y - sigmoid(X @ theta)) / m + lam / m * _reg(theta)
+    return X.T @ (y - sigmoid(X @ theta)) / m + lam / m * bias_zeroed(theta)
 
 
 def gradient_all_negated(theta, X, y, lam):
     m = X.shape[0]
-    return -(X.T @ _residual(theta, X, y) / m + lam / m * _reg(theta))
+    return -(X.T @ _residual(theta, X, y) / m + lam / m * bias_zeroed(theta))
 
 
 def gradient_transposed_X(theta, X, y, lam):
     m = X.shape[0]
-    return X @ _residual(theta, X, y) / m + lam / m * _reg(theta)  # only fits a square X
+    return X @ _residual(theta, X, y) / m + lam / m * bias_zeroed(theta)  # only fits a square X
 
 
 def gradient_transposed_X_everywhere(theta, X, y, lam):
     m = X.shape[0]
-    return X @ (sigmoid(X.T @ theta) - y) / m + lam / m * _reg(theta)
+    return X @ (sigmoid(X.T @ theta) - y) / m + lam / m * bias_zeroed(theta)
 
 
 def gradient_unstable_sigmoid(theta, X, y, lam):
     m = X.shape[0]
-    return X.T @ (naive_sigmoid(X @ theta) - y) / m + lam / m * _reg(theta)
+    return X.T @ (naive_sigmoid(X @ theta) - y) / m + lam / m * bias_zeroed(theta)
 
 
 # ------------------------------------------------------------------ gradient descent step
@@ -189,12 +180,12 @@ def _step_from(gradient):
 
 def step_sign_flipped(theta, X, y, alpha, lam):
     m = X.shape[0]
-    return theta + alpha * (X.T @ _residual(theta, X, y) / m + lam / m * _reg(theta))  # uphill
+    return theta + alpha * (X.T @ _residual(theta, X, y) / m + lam / m * bias_zeroed(theta))  # uphill
 
 
 def step_returns_gradient(theta, X, y, alpha, lam):
     m = X.shape[0]
-    return X.T @ _residual(theta, X, y) / m + lam / m * _reg(theta)
+    return X.T @ _residual(theta, X, y) / m + lam / m * bias_zeroed(theta)
 
 
 # ------------------------------------------------------------------ one-vs-all prediction

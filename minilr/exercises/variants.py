@@ -22,18 +22,20 @@ import numpy as np
 
 from ..functions import log_sigmoid, sigmoid, softplus
 
-__all__ = ["nn_cost", "nn_forward"]
+__all__ = ["nn_cost", "nn_forward", "penalty", "bias_zeroed"]
 
 
 def _naive(z):
     return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
-def _penalty(theta):
+def penalty(theta):
+    """:math:`\\sum_{j \\ge 1} \\theta_j^2`, the bias excluded."""
     return np.sum(theta[1:] ** 2)
 
 
-def _reg(theta):
+def bias_zeroed(theta):
+    """``[0, theta_1, ..., theta_n]``: the gradient of the penalty over 2."""
     r = np.array(theta, dtype=float)
     r[0] = 0.0
     return r
@@ -43,25 +45,25 @@ def _reg(theta):
 def cost_log_sigmoid_of_one_minus_z(theta, X, y, lam):
     m = X.shape[0]
     z = X @ theta
-    return -np.mean(y * log_sigmoid(z) + (1 - y) * log_sigmoid(1 - z)) + lam / (2 * m) * _penalty(theta)
+    return -np.mean(y * log_sigmoid(z) + (1 - y) * log_sigmoid(1 - z)) + lam / (2 * m) * penalty(theta)
 
 
 def cost_column_vector(theta, X, y, lam):
     m = X.shape[0]
     z = (X @ theta).reshape(-1, 1)  # (m, 1) against y of shape (m,): every term is (m, m)
-    return -np.sum(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z)) / m + lam / (2 * m) * _penalty(theta)
+    return -np.sum(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z)) / m + lam / (2 * m) * penalty(theta)
 
 
 def cost_column_vector_mean(theta, X, y, lam):
     m = X.shape[0]
     z = (X @ theta).reshape(-1, 1)
-    return -np.mean(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z)) + lam / (2 * m) * _penalty(theta)
+    return -np.mean(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z)) + lam / (2 * m) * penalty(theta)
 
 
 def gradient_column_vector(theta, X, y, lam):
     m = X.shape[0]
     h = sigmoid(X @ theta).reshape(-1, 1)
-    return X.T @ (h - y) / m + (lam / m * _reg(theta)).reshape(-1, 1)  # (n+1, m)
+    return X.T @ (h - y) / m + (lam / m * bias_zeroed(theta)).reshape(-1, 1)  # (n+1, m)
 
 
 # ------------------------------------------------------------------ predictions
