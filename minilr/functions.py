@@ -144,6 +144,16 @@ def softplus_and_sigmoid(z):
     .. math::
         A(z) = \max(z, 0) + \log(1 + e^{-|z|}), \qquad
         \sigma(z) = \frac{[z \ge 0] + [z < 0]\, e^{-|z|}}{1 + e^{-|z|}}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import softplus_and_sigmoid
+    >>> A, h = softplus_and_sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    >>> A.round(4).tolist()  # no overflow at z = 1000
+    [0.0, 0.6931, 1000.0]
+    >>> h
+    array([0. , 0.5, 1. ])
     """
     e = _exp_minus_abs(z)
     return np.maximum(z, 0) + np.log1p(e), np.where(z >= 0, 1, e) / (1 + e)
@@ -201,6 +211,17 @@ def logsumexp_and_softmax(Z):
         :math:`\operatorname{lse}(Z_i)`.
     P : ndarray of shape (m, K)
         :math:`\operatorname{softmax}(Z_i) = \nabla A(Z_i)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import logsumexp_and_softmax
+    >>> A, S = logsumexp_and_softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
+    >>> A.round(4).tolist()  # no overflow at z = 1000
+    [[0.6931], [1000.0]]
+    >>> S
+    array([[0.5, 0.5],
+           [1. , 0. ]])
     """
     c, E = _shifted_exp(Z, 1)
     s = E.sum(axis=1, keepdims=True)
@@ -279,6 +300,15 @@ def one_hot(k, K, dtype=np.float64):
     Returns
     -------
     Y : ndarray of shape (m, K)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import one_hot
+    >>> one_hot(np.array([0, 2, 1]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 1., 0.]])
     """
     Y = np.zeros((k.shape[0], K), dtype=dtype)
     Y[np.arange(k.shape[0]), k] = 1

@@ -73,6 +73,15 @@ class GradientCheck(NamedTuple):
         The gradient you computed.
     numerical : ndarray
         The central-difference estimate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.gradcheck import check_gradient
+    >>> f, grad = lambda x: np.sum(x ** 3), lambda x: 3 * x ** 2
+    >>> result = check_gradient(f, grad, np.array([1.0, -2.0]))
+    >>> result.relative_error < 1e-8, result.worst_index
+    (True, (0,))
     """
 
     relative_error: float

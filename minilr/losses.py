@@ -57,6 +57,13 @@ def binary_cross_entropy(y, p):
         J = -\frac{1}{m} \sum_i \bigl[y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr]
 
     With ``y`` of shape (m, K) the K column means are summed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.losses import binary_cross_entropy
+    >>> round(float(binary_cross_entropy(np.array([1, 0]), np.array([0.9, 0.2]))), 4)
+    0.1643
     """
     y = check_binary_targets(y)
     p = check_probabilities(p, name="p")
@@ -91,6 +98,15 @@ def binary_cross_entropy_with_logits(y, z):
 
     evaluated as :math:`\max(z, 0) + \log(1 + e^{-|z|}) - y z`: no clipping,
     no overflow.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.losses import binary_cross_entropy_with_logits
+    >>> round(float(binary_cross_entropy_with_logits(np.array([1, 0]), np.array([2.0, -1.0]))), 4)
+    0.2201
+    >>> float(binary_cross_entropy_with_logits(np.array([1.0]), np.array([-1000.0])))  # no log(0)
+    1000.0
     """
     y = check_binary_targets(y)
     z = np.asarray(z)
@@ -130,6 +146,14 @@ def regularized_cost(theta, X, y, lam):
         J(\theta) = \frac{1}{m} \sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr]
                     + \frac{\lambda}{2m} \sum_{j \ge 1} \theta_j^2,
         \quad z = X\theta
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.losses import regularized_cost
+    >>> X = np.array([[1.0, 0.5], [1.0, -1.0], [1.0, 2.0]])  # first column: the bias
+    >>> round(float(regularized_cost(np.zeros(2), X, np.array([1, 0, 1]), lam=1.0)), 4)  # log 2
+    0.6931
     """
     theta, X, y = _check_lesson_args(theta, X, y, lam)
     m = X.shape[0]
@@ -162,6 +186,14 @@ def regularized_gradient(theta, X, y, lam):
     .. math::
         \nabla J(\theta) = \frac{1}{m} X^\top (\sigma(X\theta) - y)
                            + \frac{\lambda}{m} [0, \theta_1, \dots, \theta_n]
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.losses import regularized_gradient
+    >>> X = np.array([[1.0, 0.5], [1.0, -1.0], [1.0, 2.0]])  # first column: the bias
+    >>> np.round(regularized_gradient(np.array([0.0, 1.0]), X, np.array([1, 0, 1]), lam=1.0), 4)
+    array([-0.0759,  0.1013])
     """
     theta, X, y = _check_lesson_args(theta, X, y, lam)
     m = X.shape[0]
