@@ -62,6 +62,12 @@ def data_dir():
     pathlib.Path or importlib.resources.abc.Traversable
         ``Path(MINILR_DATA_DIR)``, or the ``data`` folder inside the installed
         package (a ``Path`` unless minilr is imported from a zip file).
+
+    Examples
+    --------
+    >>> from minilr.datasets import data_dir
+    >>> sorted(p.name for p in data_dir().iterdir() if p.suffix in (".data", ".mat"))
+    ['breast-cancer-wisconsin.data', 'digits_5000_20x20.mat']
     """
     env = os.environ.get("MINILR_DATA_DIR")
     if env:
@@ -132,6 +138,15 @@ def load_breast_cancer_wisconsin(impute="median", return_names=True):
         1 for malignant (class 4 in the file), 0 for benign (class 2).
     feature_names : tuple of str
         Only if ``return_names``.
+
+    Examples
+    --------
+    >>> from minilr.datasets import load_breast_cancer_wisconsin
+    >>> X, y, names = load_breast_cancer_wisconsin()
+    >>> X.shape, sorted(set(y.tolist()))
+    ((699, 9), [0, 1])
+    >>> names[:2]
+    ('Clump_Thickness', 'Uniformity_of_Cell_Size')
     """
     check_scalar(impute, "impute", allowed={"median", None})
     path = _data_file(BREAST_CANCER_FILE)
@@ -169,6 +184,13 @@ def load_mat(path):
     X : ndarray of shape (m, n), float64
     y : ndarray of shape (m,)
         The file's labels, flattened and unchanged.
+
+    Examples
+    --------
+    >>> from minilr.datasets import data_dir, load_mat
+    >>> X, y = load_mat(data_dir() / "digits_5000_20x20.mat")
+    >>> X.shape, y.shape
+    ((5000, 400), (5000,))
     """
     from scipy.io import loadmat  # scipy.io is only needed here
 
@@ -203,6 +225,13 @@ def load_digits_20x20(original_labels=False):
     X : ndarray of shape (5000, 400), float64 in [0, 1]
         Each image unrolled column-major: ``X[i].reshape(20, 20, order="F")``.
     y : ndarray of shape (5000,), int64
+
+    Examples
+    --------
+    >>> from minilr.datasets import load_digits_20x20
+    >>> X, y = load_digits_20x20()
+    >>> X.shape, y[:3].tolist()
+    ((5000, 400), [0, 0, 0])
     """
     path = _data_file(DIGITS_FILE)
     try:
@@ -227,6 +256,13 @@ def make_sum_threshold(n_samples=1000, n_features=10, threshold=3.0, random_stat
     -----
     .. math::
         x_{ij} \sim \mathcal N(0, 1), \qquad y_i = [\textstyle\sum_j x_{ij} > t]
+
+    Examples
+    --------
+    >>> from minilr.datasets import make_sum_threshold
+    >>> X, y = make_sum_threshold(n_samples=6, n_features=3, threshold=0.0, random_state=0)
+    >>> X.shape, y.tolist()
+    ((6, 3), [1, 0, 1, 0, 0, 0])
     """
     check_scalar(n_samples, "n_samples", kind=int, low=1)
     check_scalar(n_features, "n_features", kind=int, low=1)
@@ -261,6 +297,13 @@ def make_linear_boundary(n_samples=1000, w=(1.0, 3.0), b=0.1, random_state=None)
 
     The true boundary is the line :math:`w_1 x_1 + w_2 x_2 + b = 0`. Because
     labels are drawn at random near it, no classifier reaches accuracy 1.
+
+    Examples
+    --------
+    >>> from minilr.datasets import make_linear_boundary
+    >>> X, y = make_linear_boundary(n_samples=5, random_state=0)
+    >>> X.shape, y.tolist()
+    ((5, 2), [0, 1, 1, 1, 0])
     """
     check_scalar(n_samples, "n_samples", kind=int, low=1)
     w = np.asarray(w, dtype=np.float64)

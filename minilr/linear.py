@@ -125,6 +125,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     :class:`~minilr.exceptions.ConvergenceWarning`. ``fit`` also warns
     :class:`~minilr.exceptions.FeatureScaleWarning` once for features whose
     scale makes the result unreliable (see :func:`minilr.base.feature_scale_problem`).
+
+    Examples
+    --------
+    >>> from minilr import LogisticRegression
+    >>> from minilr.datasets import make_linear_boundary
+    >>> X, y = make_linear_boundary(n_samples=200, random_state=0)
+    >>> model = LogisticRegression(lam=0.1).fit(X, y)
+    >>> model.predict(X[:5])
+    array([0, 0, 0, 1, 1])
+    >>> round(model.score(X, y), 2)
+    0.89
+    >>> model.coef_.shape, model.intercept_.shape
+    ((1, 2), (1,))
     """
 
     def __init__(self, *, lam=1.0, solver="lbfgs", multi_class="ova", learning_rate=0.1,

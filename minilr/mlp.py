@@ -120,6 +120,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     The defaults (Adam, learning rate 0.01, 200 epochs) train small,
     standardised problems well; scikit-learn's are Adam, 0.001 and 200.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr import MLPClassifier
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 5)
+    >>> y = np.array([0, 1, 1, 0] * 5)  # XOR: no line separates the classes
+    >>> model = MLPClassifier((8,), activation="tanh", learning_rate=0.05, batch_size=4,
+    ...                       max_iter=300, random_state=0).fit(X, y)
+    >>> model.predict(X[:4])
+    array([0, 1, 1, 0])
+    >>> model.score(X, y)
+    1.0
     """
 
     # The update rule was "solver" before: MLPClassifier has no other solver than SGD.

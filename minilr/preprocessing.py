@@ -22,6 +22,14 @@ def encode_labels(y, estimator_name="The estimator"):
         The sorted distinct labels.
     y_idx : ndarray of shape (m,), int
         ``classes[y_idx] == y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.preprocessing import encode_labels
+    >>> classes, y_idx = encode_labels(np.array(["cat", "dog", "cat"]))
+    >>> classes.tolist(), y_idx.tolist()
+    (['cat', 'dog'], [0, 1, 0])
     """
     if y.dtype.kind == "f" and np.any(y != np.round(y)):
         raise ValueError(
@@ -59,6 +67,16 @@ def label_targets(y_idx, K, dtype):
         Number of classes.
     dtype : numpy dtype
         The dtype of ``X``: the targets are computed with it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.preprocessing import label_targets
+    >>> label_targets(np.array([0, 1, 1]), 2, np.float64)
+    array([0., 1., 1.])
+    >>> label_targets(np.array([0, 2]), 3, np.float64)
+    array([[1., 0., 0.],
+           [0., 0., 1.]])
     """
     return y_idx.astype(dtype) if K == 2 else one_hot(y_idx, K, dtype)
 
@@ -79,6 +97,15 @@ def train_test_split(X, y, test_size=0.25, random_state=None, stratify=None):
     Returns
     -------
     X_train, X_test, y_train, y_test
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.preprocessing import train_test_split
+    >>> X, y = np.arange(16.0).reshape(8, 2), np.array([0, 1] * 4)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
+    >>> X_train.shape, X_test.shape, y_test.tolist()
+    ((6, 2), (2, 2), [0, 0])
     """
     X, y = np.asarray(X), np.asarray(y)
     m = X.shape[0]
