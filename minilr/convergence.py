@@ -43,6 +43,12 @@ def gradient_floor(cost, eps=_EPS):
 
     with :math:`\varepsilon` the machine epsilon of the gradient's dtype
     (``eps``; float64's by default, float32's for a float32 fit).
+
+    Examples
+    --------
+    >>> from minilr.convergence import gradient_floor
+    >>> gradient_floor(1.0) < 1e-12 < gradient_floor(1e6)
+    True
     """
     return FLOOR_ULPS * eps * max(1.0, abs(cost)) if math.isfinite(cost) else math.inf
 
@@ -78,6 +84,16 @@ class Status:
         Converged at the floating-point floor rather than below ``tol``.
     limit_unit : str
         What ``max_iter`` counts, when not ``unit`` (TNC: "function evaluations").
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.optim import gradient_descent
+    >>> result = gradient_descent(lambda x: (0.5 * float(x @ x), x), np.ones(2), max_iter=3,
+    ...                           warn=False)
+    >>> status = result.status
+    >>> status.kind, status.n_iter
+    ('max_iter', 3)
     """
 
     kind: str
@@ -188,7 +204,16 @@ class NonFiniteCost(Exception):
 
 def divergence_error(cost, epoch, history, at_start, hint="Lower the learning rate (or "
                      "standardise the features)."):
-    """The :class:`DivergenceError` for a ``cost`` (or parameters, ``cost=None``) gone non-finite."""
+    """The :class:`DivergenceError` for a ``cost`` (or parameters, ``cost=None``) gone non-finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.convergence import divergence_error
+    >>> error = divergence_error(np.inf, 3, np.array([1.0, 10.0, 1e10]), at_start=False)
+    >>> type(error).__name__
+    'DivergenceError'
+    """
     history = np.array(history, dtype=np.float64)
     if at_start:  # no step has been taken yet, so the step size cannot be the cause
         return DivergenceError(
@@ -224,6 +249,14 @@ class OptimizeResult:
         Whether training was stopped by ``KeyboardInterrupt``.
     message : str
         Why it stopped, in one sentence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.optim import minimize
+    >>> result = minimize(lambda x: (0.5 * float(x @ x), x), np.ones(2))
+    >>> result.converged, result.n_iter, round(result.fun, 6)
+    (True, 2, 0.0)
     """
 
     def __init__(self, x, history, status):

@@ -57,6 +57,15 @@ def newton_direction(hessp, x, g, max_inner=MAX_INNER):
     Returns
     -------
     ndarray of shape (p,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.newton import newton_direction
+    >>> A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    >>> g = np.array([1.0, 1.0])
+    >>> np.round(newton_direction(lambda x, v: A @ v, np.zeros(2), g), 4)  # -A^{-1} g
+    array([-0.2857, -0.2857])
     """
     g_norm = math.sqrt(g @ g)
     eta = min(0.5, math.sqrt(g_norm))
@@ -87,6 +96,16 @@ def backtracking(fun, x, J, g, p):
     -------
     (x_new, J_new, g_new) or None
         None when no step of at least :math:`2^{-40}` lowers the cost.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.newton import backtracking
+    >>> fun = lambda x: (0.5 * float(x @ x), x.copy())
+    >>> x = np.array([1.0])
+    >>> x_new, J_new, g_new = backtracking(fun, x, 0.5, x, np.array([-4.0]))  # too long a step
+    >>> x_new, J_new  # halved twice: the step -1 reaches the minimum
+    (array([0.]), 0.0)
     """
     slope = g @ p
     if not slope < 0:  # not a descent direction: fall back on steepest descent
@@ -133,6 +152,17 @@ def truncated_newton(fun, x0, hessp, *, tol, max_iter, callback=None, start=None
         a ``tol`` below it.
     detail : str
         Why it stalled (empty otherwise).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.newton import truncated_newton
+    >>> A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    >>> fun = lambda x: (0.5 * float(x @ A @ x) - x.sum(), A @ x - 1)
+    >>> hessp = lambda x, v: A @ v
+    >>> x, kind, detail = truncated_newton(fun, np.zeros(2), hessp, tol=1e-10, max_iter=20)
+    >>> np.round(x, 4), kind  # the solution of A x = 1
+    (array([0.2, 0.4]), 'converged')
     """
     x = np.array(x0, dtype=np.float64)
     J, g = fun(x) if start is None else start

@@ -80,6 +80,16 @@ def partial_sums(loss, w, b, X, T, offset=0.0):
         :math:`X^\top g`, where the residual is ``r = loss.residual_scale * g``.
     S_b : float or ndarray of shape (K,)
         :math:`\sum_i g_i`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.objective import partial_sums
+    >>> from minilr.pointwise import BinaryCrossEntropy
+    >>> X, y = np.array([[0.5], [-1.0], [2.0]]), np.array([1.0, 0.0, 1.0])
+    >>> L, S_w, S_b = partial_sums(BinaryCrossEntropy(), np.zeros(1), 0.0, X, y)
+    >>> round(L, 4)  # 3 log 2: the sum over the rows, not the mean
+    2.0794
     """
     if use_blocks(X):
         # Beyond the cache, two passes would read X from memory twice: in blocks that
@@ -105,6 +115,16 @@ def hvp_sums(loss, w, b, X, v_w, v_b):
     Returns :math:`X^\top d` and :math:`\sum_i d_i`, where
     :math:`d_i = \nabla^2_z \ell(z_i)\,(X_i v_w + v_b)`; in cache-sized blocks
     for a large ``X``, as :func:`partial_sums`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.objective import hvp_sums
+    >>> from minilr.pointwise import BinaryCrossEntropy
+    >>> X = np.array([[0.5], [-1.0], [2.0]])
+    >>> S_w, S_b = hvp_sums(BinaryCrossEntropy(), np.zeros(1), 0.0, X, np.ones(1), 0.0)
+    >>> np.round(S_w, 4), round(float(S_b), 4)
+    (array([1.3125]), 0.375)
     """
     if use_blocks(X):
         return sum_over_blocks(lambda i, j: _hvp_sums(loss, w, b, X[i:j], v_w, v_b),
@@ -139,6 +159,18 @@ class LinearObjective:
     :meth:`fun`, :meth:`batch_fun` and :meth:`mean` return one gradient buffer,
     overwritten by the next call (what the optimisers expect); :meth:`hessp`
     returns a new array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.objective import LinearObjective
+    >>> from minilr.pointwise import BinaryCrossEntropy
+    >>> X, y = np.array([[0.5], [-1.0], [2.0]]), np.array([1.0, 0.0, 1.0])
+    >>> objective = LinearObjective(X, y, lam=1.0, loss=BinaryCrossEntropy())
+    >>> x = objective.zeros()  # [w, b]
+    >>> J, grad = objective.fun(x)
+    >>> round(J, 4), grad.shape
+    (0.6931, (2,))
     """
 
     def __init__(self, X, T, lam, loss, fit_intercept=True):
@@ -273,6 +305,15 @@ def cost_and_gradient(w, b, X, y, lam=0.0):
 
         \nabla_w J = \frac{1}{m} X^\top r + \frac{\lambda}{m} w, \quad
         \nabla_b J = \frac{1}{m} \sum_i r_i
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.objective import cost_and_gradient
+    >>> X, y = np.array([[0.5], [-1.0], [2.0]]), np.array([1, 0, 1])
+    >>> J, grad_w, grad_b = cost_and_gradient(np.zeros(1), 0.0, X, y, lam=1.0)
+    >>> round(J, 4), np.round(grad_w, 4), round(float(grad_b), 4)
+    (0.6931, array([-0.5833]), -0.1667)
     """
     y = np.asarray(y)
     return _split(BINARY, w, b, X, BINARY.prepare(y.astype(X.dtype, copy=False)), lam)
@@ -305,6 +346,16 @@ def softmax_cost_and_gradient(W, b, X, Y, lam=0.0):
             + \frac{\lambda}{2m} \lVert W \rVert^2, \quad
         \nabla_W J = \frac{1}{m} (X^\top R + \lambda W), \quad
         \nabla_b J = \frac{1}{m} \sum_i R_i
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.functions import one_hot
+    >>> from minilr.objective import softmax_cost_and_gradient
+    >>> X, Y = np.array([[0.5], [-1.0], [2.0]]), one_hot(np.array([0, 1, 2]), 3)
+    >>> J, grad_W, grad_b = softmax_cost_and_gradient(np.zeros((1, 3)), np.zeros(3), X, Y)
+    >>> round(J, 4), grad_W.shape, grad_b.shape  # log 3 at zero weights
+    (1.0986, (1, 3), (3,))
     """
     return _split(SOFTMAX, W, b, X, np.asarray(Y), lam)
 
@@ -327,6 +378,15 @@ def hessian_vector_product(w, b, X, v_w, v_b, lam=0.0):
         h = \sigma(Xw + b), \quad d = h(1 - h) \odot (X v_w + v_b), \quad
         H v = \Bigl(\frac{1}{m} X^\top d + \frac{\lambda}{m} v_w,\;
                     \frac{1}{m} \textstyle\sum_i d_i\Bigr)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.objective import hessian_vector_product
+    >>> X = np.array([[0.5], [-1.0], [2.0]])
+    >>> Hv_w, Hv_b = hessian_vector_product(np.zeros(1), 0.0, X, np.ones(1), 0.0)
+    >>> np.round(Hv_w, 4), round(float(Hv_b), 4)
+    (array([0.4375]), 0.125)
     """
     return _hvp(BINARY, w, b, X, v_w, v_b, lam)
 
@@ -341,5 +401,15 @@ def softmax_hessian_vector_product(W, b, X, V, v_b, lam=0.0):
         D = P \odot \bigl(U - \textstyle\sum_k P_{:k} U_{:k}\bigr), \quad
         H v = \Bigl(\frac{1}{m} X^\top D + \frac{\lambda}{m} V,\;
                     \frac{1}{m} \textstyle\sum_i D_i\Bigr)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.objective import softmax_hessian_vector_product
+    >>> X = np.array([[0.5], [-1.0], [2.0]])
+    >>> HV, Hv_b = softmax_hessian_vector_product(np.zeros((1, 2)), np.zeros(2), X,
+    ...                                           np.array([[1.0, -1.0]]), np.zeros(2))
+    >>> np.round(HV, 4), np.round(Hv_b, 4)
+    (array([[ 0.875, -0.875]]), array([ 0.25, -0.25]))
     """
     return _hvp(SOFTMAX, W, b, X, V, v_b, lam)

@@ -166,6 +166,17 @@ def gradient_descent(fun, x0, learning_rate=0.1, max_iter=1000, tol=1e-6, callba
     -----
     .. math::
         x_{k+1} = x_k - \eta \nabla J(x_k)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.optim import gradient_descent
+    >>> def fun(x):  # J(x) = |x - 1|^2 / 2
+    ...     return 0.5 * float(np.sum((x - 1) ** 2)), x - 1
+    ...
+    >>> result = gradient_descent(fun, np.zeros(2), learning_rate=0.5, tol=1e-8)
+    >>> np.round(result.x, 6), result.converged
+    (array([1., 1.]), True)
     """
     _check_common(learning_rate, max_iter, tol)
     x = np.array(x0, copy=True)
@@ -254,6 +265,19 @@ def minibatch_sgd(fun, x0, n_samples, *, learning_rate=0.01, batch_size=32, max_
     ------
     DivergenceError
         As soon as a batch cost or the parameters are NaN or infinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.optim import minibatch_sgd
+    >>> t = np.array([1.0, 2.0, 3.0, 4.0])  # the minimum of the mean of (x - t_i)^2 / 2 is 2.5
+    >>> def fun(x, idx):  # the cost and gradient of the samples idx
+    ...     return 0.5 * float(np.mean((x[0] - t[idx]) ** 2)), np.array([np.mean(x[0] - t[idx])])
+    ...
+    >>> result = minibatch_sgd(fun, np.zeros(1), n_samples=4, learning_rate=0.1, batch_size=4,
+    ...                        max_iter=200, tol=1e-10, n_iter_no_change=5, random_state=0)
+    >>> round(float(result.x[0]), 3)
+    2.5
     """
     _check_common(learning_rate, max_iter, tol)
     check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
@@ -343,6 +367,17 @@ def minimize(fun, x0, method="lbfgs", *, tol=1e-4, max_iter=1000, hessp=None, ca
     ------
     DivergenceError
         If the cost is NaN or infinite at a point the method evaluates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.optim import minimize
+    >>> def fun(x):  # J(x) = |x - 1|^2 / 2
+    ...     return 0.5 * float(np.sum((x - 1) ** 2)), x - 1
+    ...
+    >>> result = minimize(fun, np.zeros(3), method="lbfgs")
+    >>> np.round(result.x, 6), result.converged
+    (array([1., 1., 1.]), True)
     """
     check_scalar(method, "solver", allowed=set(SCIPY_METHODS))
     check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)

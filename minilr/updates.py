@@ -14,7 +14,17 @@ __all__ = ["SGD", "Momentum", "Adam", "UPDATE_RULES", "make_update_rule"]
 
 
 class SGD:
-    r"""Plain gradient step :math:`x \leftarrow x - \eta g`."""
+    r"""Plain gradient step :math:`x \leftarrow x - \eta g`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.updates import SGD
+    >>> rule, x = SGD(learning_rate=0.1), np.array([1.0, 2.0])
+    >>> rule.step(x, np.array([1.0, -1.0]))  # in place
+    >>> x
+    array([0.9, 2.1])
+    """
 
     def __init__(self, learning_rate):
         self.learning_rate = learning_rate
@@ -29,6 +39,16 @@ class Momentum:
 
     .. math::
         v \leftarrow \mu v - \eta g, \qquad x \leftarrow x + v
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.updates import Momentum
+    >>> rule, x, g = Momentum(learning_rate=0.1, momentum=0.9), np.zeros(1), np.ones(1)
+    >>> rule.step(x, g)
+    >>> rule.step(x, g)  # in place; the second step also carries 0.9 of the first
+    >>> np.round(x, 4)
+    array([-0.29])
     """
 
     def __init__(self, learning_rate, momentum=0.9):
@@ -60,6 +80,15 @@ class Adam:
     :math:`\eta_t`, as in scikit-learn's MLP: this is the textbook
     :math:`\eta \hat m / (\sqrt{\hat v} + \hat\epsilon)` with
     :math:`\hat\epsilon = \epsilon / \sqrt{1 - \beta_2^t}`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.updates import Adam
+    >>> rule, x = Adam(learning_rate=0.1), np.zeros(2)
+    >>> rule.step(x, np.array([100.0, 0.01]))  # in place
+    >>> np.round(x, 4)  # a step of the learning rate, whatever the gradient's scale
+    array([-0.1, -0.1])
     """
 
     def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -86,7 +115,14 @@ UPDATE_RULES = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
 
 
 def make_update_rule(name, learning_rate, momentum=0.9):
-    """Build the update rule called ``name`` ("sgd", "momentum" or "adam")."""
+    """Build the update rule called ``name`` ("sgd", "momentum" or "adam").
+
+    Examples
+    --------
+    >>> from minilr.updates import make_update_rule
+    >>> type(make_update_rule("momentum", 0.1, momentum=0.5)).__name__
+    'Momentum'
+    """
     check_scalar(name, "update", allowed=set(UPDATE_RULES))
     if name == "momentum":
         return Momentum(learning_rate, momentum)
