@@ -87,7 +87,14 @@ def _check_activation(activation):
 
 
 def output_loss(n_outputs):
-    """The pointwise loss of an output layer of ``n_outputs`` units: binary for one, else softmax."""
+    """The pointwise loss of an output layer of ``n_outputs`` units: binary for one, else softmax.
+
+    Examples
+    --------
+    >>> from minilr.neural_net import output_loss
+    >>> type(output_loss(1)).__name__, type(output_loss(3)).__name__
+    ('BinaryCrossEntropy', 'SoftmaxCrossEntropy')
+    """
     return BINARY if n_outputs == 1 else SOFTMAX
 
 
@@ -124,6 +131,15 @@ def forward(params, X, activation="relu"):
     .. math::
         a^{(0)} = X, \qquad z^{(l)} = a^{(l-1)} W_l + b_l, \qquad
         a^{(l)} = f\bigl(z^{(l)}\bigr) \quad (l < L), \qquad z = z^{(L)}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.neural_net import forward, init_params
+    >>> params = init_params([2, 3, 1], random_state=0)
+    >>> z, cache = forward(params, np.array([[0.0, 1.0], [1.0, 0.0]]))
+    >>> z.shape, sorted(cache)
+    ((2, 1), ['A', 'a', 'h', 'z'])
     """
     _check_activation(activation)
     f, _ = ACTIVATIONS[activation]
@@ -152,6 +168,15 @@ def penalized_cost(params, cache, Y, lam):
     .. math::
         J = \frac{1}{m} \sum_i \bigl[A(z_i) - y_i \cdot z_i\bigr]
             + \frac{\lambda}{2m} \sum_l \lVert W_l \rVert^2
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.neural_net import forward, init_params, penalized_cost
+    >>> params = [np.zeros((2, 1)), np.zeros(1)]  # no hidden layer, zero weights
+    >>> z, cache = forward(params, np.array([[0.0, 1.0], [1.0, 0.0]]))
+    >>> round(penalized_cost(params, cache, np.array([[1.0], [0.0]]), lam=1.0), 4)  # log 2
+    0.6931
     """
     m = cache["z"].shape[0]
     J = (cache["A"].sum() - np.vdot(Y, cache["z"])) / m  # vdot: y.z summed, no temporary
@@ -201,6 +226,23 @@ def backward(params, cache, Y, lam=0.0, activation="relu", *, out=None):
 
     The :math:`1/m` of the mean enters once, in :math:`\delta^{(L)}`, and
     flows into every layer from there.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.gradcheck import check_gradient
+    >>> from minilr.neural_net import (backward, flatten_params, forward, init_params,
+    ...                                penalized_cost, unflatten_params)
+    >>> X, Y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([[1.0], [1.0], [0.0]])
+    >>> def fun(theta):  # the cost and the backpropagated gradient of the flat parameters
+    ...     params = unflatten_params(theta, [2, 3, 1])
+    ...     z, cache = forward(params, X, activation="tanh")
+    ...     grads = backward(params, cache, Y, lam=0.1, activation="tanh")
+    ...     return penalized_cost(params, cache, Y, lam=0.1), flatten_params(grads)
+    ...
+    >>> theta = flatten_params(init_params([2, 3, 1], random_state=0))
+    >>> check_gradient(fun, None, theta).relative_error < 1e-7  # backprop = finite differences
+    True
     """
     _check_activation(activation)
     _, f_prime = ACTIVATIONS[activation]
@@ -310,7 +352,14 @@ def _check_network(params, X, Y):
 
 # ---------------------------------------------------------------- parameters
 def layer_shapes(layer_sizes):
-    """The ``(n_in, n_out)`` of each weight matrix of layers of these sizes."""
+    """The ``(n_in, n_out)`` of each weight matrix of layers of these sizes.
+
+    Examples
+    --------
+    >>> from minilr.neural_net import layer_shapes
+    >>> layer_shapes([400, 25, 10])
+    [(400, 25), (25, 10)]
+    """
     return [(n_in, n_out) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 
 
@@ -328,6 +377,18 @@ def unflatten_params(theta, layer_sizes):
     -------
     params : list of ndarray
         Views: writing into them writes into ``theta``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.neural_net import unflatten_params
+    >>> theta = np.arange(13.0)
+    >>> W1, b1, W2, b2 = unflatten_params(theta, [2, 3, 1])
+    >>> W1.shape, b1.shape, W2.shape, b2.shape
+    ((2, 3), (3,), (3, 1), (1,))
+    >>> W1[0, 0] = -1.0  # a view: theta changes too
+    >>> float(theta[0])
+    -1.0
     """
     params, start = [], 0
     for n_in, n_out in layer_shapes(layer_sizes):
@@ -343,7 +404,15 @@ def unflatten_params(theta, layer_sizes):
 
 
 def flatten_params(params):
-    """One flat vector ``[W1.ravel(), b1, W2.ravel(), b2, ...]`` (a copy)."""
+    """One flat vector ``[W1.ravel(), b1, W2.ravel(), b2, ...]`` (a copy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.neural_net import flatten_params
+    >>> flatten_params([np.ones((2, 1)), np.zeros(1)])
+    array([1., 1., 0.])
+    """
     return np.concatenate([np.ravel(p) for p in params])
 
 
@@ -369,6 +438,13 @@ def init_params(layer_sizes, init="xavier", random_state=None, dtype=np.float64)
     .. math::
         \text{xavier: } W_{jk} \sim \mathcal U(-r, r), \ r = \sqrt{\frac{6}{n_{in} + n_{out}}};
         \qquad \text{he: } W_{jk} \sim \mathcal N\Bigl(0, \frac{2}{n_{in}}\Bigr)
+
+    Examples
+    --------
+    >>> from minilr.neural_net import init_params
+    >>> params = init_params([2, 3, 1], random_state=0)  # [W1, b1, W2, b2]
+    >>> [p.shape for p in params]
+    [(2, 3), (3,), (3, 1), (1,)]
     """
     check_scalar(init, "init", allowed=set(INITS))
     rng = np.random.default_rng(random_state)

@@ -60,7 +60,15 @@ _ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_\Z")
 
 
 def register(cls):
-    """Class decorator: let :func:`save` write and :func:`load` create ``cls``."""
+    """Class decorator: let :func:`save` write and :func:`load` create ``cls``.
+
+    Examples
+    --------
+    >>> from minilr import LogisticRegression
+    >>> from minilr.persistence import REGISTRY
+    >>> REGISTRY["LogisticRegression"] is LogisticRegression  # registered, so load can make one
+    True
+    """
     REGISTRY[cls.__name__] = cls
     return cls
 
@@ -73,6 +81,12 @@ def upgrade_params(cls_name, params):
     with ``update="momentum"`` (None otherwise); ``LogisticRegression`` with
     ``solver="sgd"`` and ``momentum > 0`` used the momentum rule, and gets
     ``update="momentum"``.
+
+    Examples
+    --------
+    >>> from minilr.persistence import upgrade_params
+    >>> upgrade_params("MLPClassifier", {"alpha": 0.1, "max_epochs": 50, "solver": "adam"})
+    {'lam': 0.1, 'max_iter': 50, 'update': 'adam'}
     """
     params = dict(params)
     if cls_name == "MLPClassifier":
@@ -104,6 +118,21 @@ def save(estimator, path):
     TypeError
         For an estimator (or a nested one) that is not a minilr estimator, or
         an attribute that cannot be stored without pickling.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr import LogisticRegression, load
+    >>> from minilr.datasets import make_linear_boundary
+    >>> X, y = make_linear_boundary(n_samples=50, random_state=0)
+    >>> model = LogisticRegression().fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     model.save(Path(folder) / "model.npz")
+    ...     again = load(Path(folder) / "model.npz")
+    ...
+    >>> bool((again.predict(X) == model.predict(X)).all())
+    True
     """
     arrays = {}
     header = {
@@ -223,6 +252,21 @@ def load(path):
         written by an incompatible minilr.
     FileNotFoundError
         If there is no file at ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr import LogisticRegression
+    >>> from minilr.persistence import load, save
+    >>> X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    >>> model = LogisticRegression(lam=0.5).fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save(model, Path(folder) / "model.npz")
+    ...     again = load(Path(folder) / "model.npz")
+    ...
+    >>> type(again).__name__, again.lam, again.classes_.tolist()
+    ('LogisticRegression', 0.5, [0, 1])
     """
     if hasattr(path, "read"):
         where, name = path, getattr(path, "name", "the file")

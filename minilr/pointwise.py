@@ -33,6 +33,14 @@ class CrossEntropy:
 
     A subclass gives ``log_partition(z) -> (A, A')`` and ``curvature``; the
     residual :math:`\partial \ell / \partial z = A'(z) - y` follows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.pointwise import BinaryCrossEntropy
+    >>> L, r = BinaryCrossEntropy().loss_and_residual(np.zeros(2), np.array([1.0, 0.0]))
+    >>> round(L, 4), r  # 2 log 2 and the residual sigma(z) - y
+    (1.3863, array([-0.5,  0.5]))
     """
 
     #: The fast form returns ``g`` with the residual ``r = residual_scale * g``.
@@ -62,6 +70,17 @@ class BinaryCrossEntropy(CrossEntropy):
         \ell(z, y) = \log(1 + e^{z}) - y z, \qquad
         \frac{\partial \ell}{\partial z} = \sigma(z) - y, \qquad
         \frac{\partial^2 \ell}{\partial z^2} = \sigma(z)\,(1 - \sigma(z))
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.pointwise import BinaryCrossEntropy
+    >>> loss = BinaryCrossEntropy()
+    >>> A, h = loss.log_partition(np.array([0.0, 1000.0]))
+    >>> A.round(4).tolist(), h.tolist()
+    ([0.6931, 1000.0], [0.5, 1.0])
+    >>> loss.curvature(np.zeros(2), np.ones(2))  # sigma(z) (1 - sigma(z)) v
+    array([0.25, 0.25])
     """
 
     residual_scale = 0.5
@@ -140,6 +159,15 @@ class SoftmaxCrossEntropy(CrossEntropy):
         \ell(z, y) = \operatorname{lse}(z) - y \cdot z, \qquad
         \nabla_z \ell = \operatorname{softmax}(z) - y, \qquad
         \nabla^2_z \ell \, v = p \odot (v - p \cdot v)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.pointwise import SoftmaxCrossEntropy
+    >>> loss = SoftmaxCrossEntropy()
+    >>> L, R = loss.loss_and_residual(np.zeros((1, 2)), np.array([[1.0, 0.0]]))
+    >>> round(L, 4), R  # log 2 and softmax(z) - y
+    (0.6931, array([[-0.5,  0.5]]))
     """
 
     def log_partition(self, Z):
