@@ -40,6 +40,19 @@ def plot_digits(X, y=None, *, n=100, image_shape=(20, 20), order="F", random_sta
     -------
     fig : matplotlib Figure
         One Axes per image, drawn in gray with the axes turned off.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from minilr.image_plots import plot_digits
+    >>> X = np.random.default_rng(0).random((4, 400))  # four 20 x 20 images
+    >>> fig = plot_digits(X, np.array([0, 1, 2, 3]), n=4)
+    >>> len(fig.axes)
+    4
+    >>> plt.close(fig)
     """
     check_scalar(n, "n", kind=numbers.Integral, low=1)
     check_scalar(order, "order", allowed={"F", "C"})
@@ -112,6 +125,17 @@ def plot_confusion_matrix(cm, labels=None, *, ax=None, normalize=False):
     Returns
     -------
     ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from minilr.image_plots import plot_confusion_matrix
+    >>> ax = plot_confusion_matrix([[5, 1], [0, 4]], labels=["benign", "malignant"])
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.get_xticklabels()]
+    ('predicted label', ['benign', 'malignant'])
+    >>> plt.close(ax.figure)
     """
     C = np.asarray(cm)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] == 0:

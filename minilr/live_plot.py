@@ -115,6 +115,18 @@ class LiveCostPlot(LivePlot):
         What was recorded so far.
     figure : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from minilr import LogisticRegression
+    >>> from minilr.datasets import make_linear_boundary
+    >>> from minilr.live_plot import LiveCostPlot
+    >>> X, y = make_linear_boundary(n_samples=100, random_state=0)
+    >>> plot = LiveCostPlot(every=5)  # outside Jupyter and without a path: drawn, not shown
+    >>> model = LogisticRegression(solver="gd", learning_rate=0.5, max_iter=20, tol=0.0)
+    >>> model = model.fit(X, y, callback=plot)
+    >>> len(plot.costs), plot.ax.get_ylabel()
+    (20, 'cost J')
     """
 
     def __init__(self, every=10, path=None, logy=False):
@@ -155,6 +167,18 @@ class LiveBoundaryPlot(LivePlot):
         As in :class:`LiveCostPlot`.
     true_boundary : (w1, w2, b), optional
         A known line to draw for comparison (dashed).
+
+    Examples
+    --------
+    >>> from minilr import LogisticRegression
+    >>> from minilr.datasets import make_linear_boundary
+    >>> from minilr.live_plot import LiveBoundaryPlot
+    >>> X, y = make_linear_boundary(n_samples=100, random_state=0)
+    >>> plot = LiveBoundaryPlot(X, y, every=5, true_boundary=(1.0, 3.0, 0.1))
+    >>> model = LogisticRegression(solver="gd", learning_rate=0.5, max_iter=20, tol=0.0)
+    >>> model = model.fit(X, y, callback=plot)
+    >>> plot.epoch, [t.get_text() for t in plot.ax.get_legend().get_texts()][-2:]
+    (20, ['true boundary', 'epoch 20'])
     """
 
     def __init__(self, X, y, every=10, path=None, true_boundary=None):

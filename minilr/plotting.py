@@ -91,6 +91,17 @@ def plot_cost_history(history, *, smooth=None, ax=None, label=None):
     -------
     ax : matplotlib Axes
         The title shows the final cost.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from minilr.plotting import plot_cost_history
+    >>> ax = plot_cost_history([0.69, 0.5, 0.42, 0.4], label="lr = 0.1")
+    >>> ax.get_title(), ax.get_xlabel(), ax.get_legend().get_texts()[0].get_text()
+    ('final cost = 0.4', 'epoch', 'lr = 0.1')
+    >>> plt.close(ax.figure)
     """
     J = _as_history(history)
     n_epochs = J.size
@@ -135,6 +146,18 @@ def plot_learning_rates(histories, *, ax=None, logy="auto"):
     Returns
     -------
     ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from minilr.plotting import plot_learning_rates
+    >>> ax = plot_learning_rates({0.1: [0.69, 0.5, 0.4], 10.0: [0.69, 30.0, np.inf]})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['learning rate 0.1', 'learning rate 10 (diverged)']
+    >>> plt.close(ax.figure)
     """
     if not isinstance(histories, dict) or not histories:
         raise ValueError(
@@ -323,6 +346,21 @@ def plot_decision_boundary(model_or_params, X, y, *, true_boundary=None, ax=None
     of the view (slightly wider than the data), from
     :math:`x_2 = -(w_1 x_1 + b) / w_2`; when :math:`w_2 = 0` it is the
     vertical line :math:`x_1 = -b / w_1`.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from minilr import LogisticRegression
+    >>> from minilr.datasets import make_linear_boundary
+    >>> from minilr.plotting import plot_decision_boundary
+    >>> X, y = make_linear_boundary(n_samples=100, random_state=0)
+    >>> model = LogisticRegression().fit(X, y)
+    >>> ax = plot_decision_boundary(model, X, y, true_boundary=(1.0, 3.0, 0.1))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['y = 0', 'y = 1', 'learned boundary', 'true boundary']
+    >>> plt.close(ax.figure)
     """
     return _draw_boundary(_new_ax(ax), model_or_params, X, y, true_boundary, grid_resolution)
 
@@ -350,6 +388,21 @@ def plot_boundary_snapshots(snapshots, X, y, *, true_boundary=None, ncols=2):
     fig : matplotlib Figure
         With one Axes per snapshot, each titled with its epoch, accuracy,
         cost and rounded parameters.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from minilr.datasets import make_linear_boundary
+    >>> from minilr.plotting import plot_boundary_snapshots
+    >>> X, y = make_linear_boundary(n_samples=50, random_state=0)
+    >>> snapshots = [{"epoch": 10, "params": (0.5, 1.0, 0.0)},
+    ...              {"epoch": 20, "params": (0.9, 2.5, 0.1)}]
+    >>> fig = plot_boundary_snapshots(snapshots, X, y, ncols=2)
+    >>> len(fig.axes), fig.axes[0].get_title().splitlines()[0]
+    (2, 'epoch 10')
+    >>> plt.close(fig)
     """
     if isinstance(snapshots, dict) or not isinstance(snapshots, (list, tuple)) or not snapshots:
         raise ValueError(
