@@ -50,6 +50,17 @@ def check_update(update, momentum, applies=True, solver=None):
         False for a solver without update rules: ``update`` must then be left at "sgd".
     solver : str, optional
         The solver, for the message.
+
+    Examples
+    --------
+    >>> from minilr.base import check_update
+    >>> check_update("momentum", 0.5)  # fine: returns None
+    >>> try:
+    ...     check_update("adam", 0.5)
+    ... except ValueError as error:
+    ...     print(str(error).split(". ")[-1])  # what to do
+    ...
+    Pass update='momentum' with it, or leave momentum out.
     """
     check_scalar(update, "update", allowed=set(UPDATE_RULES))
     if not applies and update != "sgd":
@@ -69,6 +80,15 @@ class BaseEstimator:
 
     A subclass lists the names it no longer takes in ``_renamed`` (by default
     :data:`RENAMED`); passing one raises a ``TypeError`` naming the new one.
+
+    Examples
+    --------
+    >>> from minilr import LogisticRegression
+    >>> model = LogisticRegression(lam=0.5)
+    >>> model.get_params()["lam"]
+    0.5
+    >>> model.set_params(lam=2.0).lam
+    2.0
     """
 
     _renamed = RENAMED
@@ -279,6 +299,15 @@ def feature_scale_problem(X, step_size=True):
     -------
     str or None
         One sentence naming the problem and the numbers behind it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.base import feature_scale_problem
+    >>> feature_scale_problem(np.array([[0.0, 1.0], [1.0, 2.0]])) is None
+    True
+    >>> feature_scale_problem(np.array([[0.0, 0.0], [1.0, 1e6]])).split(":")[0]
+    'The feature scales differ by a factor of 1e+06'
     """
     lo, hi = X.min(axis=0), X.max(axis=0)
     ranges = hi.astype(np.float64) - lo  # float64: a float32 range may overflow
@@ -318,7 +347,15 @@ def _same(a, b):
 
 
 class ClassifierMixin:
-    """``score`` (accuracy) and the classifier tags."""
+    """``score`` (accuracy) and the classifier tags.
+
+    Examples
+    --------
+    >>> from minilr import LogisticRegression
+    >>> X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    >>> LogisticRegression(lam=0.01).fit(X, y).score(X, y)  # the mean accuracy
+    1.0
+    """
 
     _estimator_type = "classifier"
 

@@ -47,6 +47,13 @@ def block_rows(X, block_bytes=None):
     -------
     int
         At least 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.blocks import block_rows
+    >>> block_rows(np.zeros((10, 100)), block_bytes=8000)  # 10 rows of 100 float64 = 8000 bytes
+    10
     """
     block_bytes = BLOCK_BYTES if block_bytes is None else block_bytes
     return max(1, block_bytes // max(1, X.shape[1] * X.itemsize))
@@ -57,6 +64,13 @@ def use_blocks(X):
 
     In another thread (a Dask task, a joblib thread) the caller already shares the
     cores, and BLAS's thread count, which the blocks set, is the whole process's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.blocks import use_blocks
+    >>> use_blocks(np.zeros((100, 10)))  # small: one pass, no blocks
+    False
     """
     return (isinstance(X, np.ndarray) and X.nbytes >= MIN_BYTES
             and X.shape[0] > 2 * block_rows(X)
@@ -95,6 +109,17 @@ def sum_over_blocks(partial, m, rows, n_threads=None):
     -------
     tuple
         The element-wise sums of the partial tuples, added in block order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.blocks import sum_over_blocks
+    >>> X = np.arange(10.0).reshape(5, 2)
+    >>> def partial(i, j):  # the sums of the rows i to j - 1
+    ...     return float(X[i:j].sum()), X[i:j].sum(axis=0)
+    ...
+    >>> sum_over_blocks(partial, m=5, rows=2, n_threads=1)  # blocks [0, 2), [2, 4), [4, 5)
+    (45.0, array([20., 25.]))
     """
     bounds = [(start, min(start + rows, m)) for start in range(0, m, rows)]
     n_threads = max(1, min(n_threads or os.cpu_count() or 1, 8, len(bounds)))

@@ -52,6 +52,15 @@ def sparkline_svg(values, width=160, height=36):
     -------
     str
         One ``<svg>`` element with one ``<polyline>``: no script, no external reference.
+
+    Examples
+    --------
+    >>> from minilr.display import sparkline_svg
+    >>> svg = sparkline_svg([0.69, 0.5, 0.42, 0.4])
+    >>> svg.startswith("<svg") and svg.count("<polyline") == 1
+    True
+    >>> sparkline_svg([])
+    ''
     """
     v = np.asarray(values, dtype=np.float64).ravel()
     x = np.flatnonzero(np.isfinite(v))
@@ -148,6 +157,14 @@ def estimator_html(estimator):
     str
         A ``<div>``: the class name, a parameter table (changed values highlighted)
         and, when fitted, what the fit learned; all user text escaped.
+
+    Examples
+    --------
+    >>> from minilr import LogisticRegression
+    >>> from minilr.display import estimator_html
+    >>> html = estimator_html(LogisticRegression(lam=0.5))
+    >>> "<b>LogisticRegression</b>" in html, "not fitted" in html
+    (True, True)
     """
     name = _e(type(estimator).__name__)
     fitted = hasattr(estimator, "n_features_in_")
@@ -177,6 +194,16 @@ def check_result_html(result):
 
     A verdict badge and the exercise, then one line per diagnosed mistake (its key in
     ``code``), the diagnosis and the case that disagreed most.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from minilr.display import check_result_html
+    >>> result = SimpleNamespace(exercise="sigmoid", passed=False, mistakes=("overflow",),
+    ...                          diagnosis="exp(-z) overflows.", worst_case="z = -1000")
+    >>> html = check_result_html(result)
+    >>> "FAIL" in html, "<code>overflow</code>" in html
+    (True, True)
     """
     verdict = _verdict(result)
     keys = "".join(f"<li><code>{_e(k)}</code></li>" for k in result.mistakes)
@@ -191,7 +218,18 @@ def check_result_html(result):
 
 
 def check_results_html(results):
-    """One table for several check results: exercise, verdict badge, mistake keys."""
+    """One table for several check results: exercise, verdict badge, mistake keys.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from minilr.display import check_results_html
+    >>> passed = SimpleNamespace(exercise="sigmoid", passed=True, mistakes=())
+    >>> failed = SimpleNamespace(exercise="cost", passed=False, mistakes=("log of 0",))
+    >>> html = check_results_html([passed, failed])
+    >>> "1 of 2 passed" in html, "<code>log of 0</code>" in html
+    (True, True)
+    """
     rows = [(f"<b>{_e(r.exercise)}</b>", _badge(_verdict(r)),
              ", ".join(f"<code>{_e(k)}</code>" for k in r.mistakes)) for r in results]
     passed = sum(_verdict(r) == "pass" for r in results)

@@ -22,6 +22,21 @@ class FileRows:
     and closes the map, so a worker's memory holds the blocks it works on and no
     more. It pickles as the file's name and layout, so every worker opens the file
     itself (all workers must see the same path).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from minilr.lazy_files import FileRows
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "X.bin"
+    ...     np.arange(6.0).tofile(path)
+    ...     rows = FileRows(path, np.float64, (3, 2))
+    ...     print(rows[1:])
+    ...
+    [[2. 3.]
+     [4. 5.]]
     """
 
     def __init__(self, filename, dtype, shape, offset=0, order="C"):
@@ -55,7 +70,16 @@ def _is_whole_file_memmap(a):
 
 
 def as_dask(path_or_array, chunk_rows):
-    """The implementation of :func:`minilr.datasets.as_dask` (see there)."""
+    """The implementation of :func:`minilr.datasets.as_dask` (see there).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.lazy_files import as_dask
+    >>> X = as_dask(np.zeros((10, 3)), chunk_rows=4)
+    >>> X.chunks
+    ((4, 4, 2), (3,))
+    """
     import dask.array as da  # dask is imported only here
 
     check_scalar(chunk_rows, "chunk_rows", kind=numbers.Integral, low=1)

@@ -11,6 +11,12 @@ def in_worker():
 
     A worker's bar would be drawn into a process or thread nobody looks at (or
     interleaved with the others), so fits there run without one.
+
+    Examples
+    --------
+    >>> from minilr.progress import in_worker
+    >>> in_worker()  # this (the main) thread of the main process
+    False
     """
     return (multiprocessing.parent_process() is not None
             or threading.current_thread() is not threading.main_thread())
@@ -21,6 +27,12 @@ def progress_bar(verbose, total, desc):
 
     In Jupyter, ``tqdm.auto`` draws an ipywidgets bar (installed with minilr's
     ``notebook`` extra); in a terminal, a text bar on stderr.
+
+    Examples
+    --------
+    >>> from minilr.progress import progress_bar
+    >>> progress_bar(0, total=100, desc="fit") is None  # verbose=0: no bar
+    True
     """
     if not verbose or in_worker():
         return None

@@ -50,6 +50,17 @@ class Recorder:
     """What a run of :func:`minimize` saw: the history, the latest evaluation and iterate.
 
     ``fun`` is handed to the method; ``iteration`` is its per-iteration callback.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.scipy_methods import Recorder
+    >>> rec = Recorder(lambda x: (float(x @ x), 2 * x), np.ones(2), pbar=None, callback=None)
+    >>> rec.fun(np.ones(2))
+    (2.0, array([2., 2.]))
+    >>> rec.iteration(np.ones(2))  # an accepted iterate: its cost joins the history
+    >>> rec.history
+    [2.0]
     """
 
     def __init__(self, fun, x0, pbar, callback):
@@ -106,6 +117,16 @@ def solve(method, rec, x0, tol, max_iter, hessp):
     search failure) before max|g| <= tol: then minilr continues from that point
     with Newton steps (the exact Hessian-vector product ``hessp``) or, without
     ``hessp``, restarts the method, while the budget lasts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.scipy_methods import Recorder, solve
+    >>> fun = lambda x: (0.5 * float(x @ x), x.copy())
+    >>> rec = Recorder(fun, np.ones(2), pbar=None, callback=None)
+    >>> x, kind, detail = solve("lbfgs", rec, np.ones(2), tol=1e-8, max_iter=100, hessp=None)
+    >>> np.round(x, 6), kind
+    (array([0., 0.]), 'converged')
     """
     if method == "newton-cg":
         x, kind, detail = truncated_newton(rec.fun, x0, hessp, tol=tol, max_iter=max_iter,
