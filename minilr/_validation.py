@@ -37,7 +37,21 @@ __all__ = [
 
 
 class DataConversionWarning(UserWarning):
-    """Warning that the input was converted to another shape or type."""
+    """Warning that the input was converted to another shape or type.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from minilr import LogisticRegression
+    >>> from minilr.exceptions import DataConversionWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     model = LogisticRegression().fit([[0.0], [1.0]], np.array([[0], [1]]))  # y as a column
+    ...
+    >>> DataConversionWarning in [w.category for w in caught]
+    True
+    """
 
 
 def _is_sparse(a):
