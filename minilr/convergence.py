@@ -195,7 +195,21 @@ class Status:
 
 class NonFiniteCost(Exception):
     """A cost that is NaN or infinite, raised inside a run; the run reports it as
-    :func:`divergence_error`, which knows the epoch and the history."""
+    :func:`divergence_error`, which knows the epoch and the history.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.convergence import NonFiniteCost
+    >>> from minilr.scipy_methods import Recorder
+    >>> rec = Recorder(lambda x: (np.inf, x), np.ones(1), pbar=None, callback=None)
+    >>> try:
+    ...     rec.fun(np.ones(1))
+    ... except NonFiniteCost as error:
+    ...     print(error.cost, error.at_start)  # at the first evaluation
+    ...
+    inf True
+    """
 
     def __init__(self, cost, at_start):
         super().__init__(cost)

@@ -43,7 +43,21 @@ METHOD_OPTIONS = {
 
 
 class StopRequested(Exception):
-    """The callback asked to stop."""
+    """The callback asked to stop.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.scipy_methods import Recorder, StopRequested
+    >>> rec = Recorder(lambda x: (float(x @ x), 2 * x), np.ones(2), pbar=None,
+    ...                callback=lambda k, x, J: True)  # a callback that returns True: stop
+    >>> try:
+    ...     rec.iteration(np.ones(2))
+    ... except StopRequested:
+    ...     print("stopped after", len(rec.history), "iteration")
+    ...
+    stopped after 1 iteration
+    """
 
 
 class Recorder:

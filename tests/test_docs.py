@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import types
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -438,8 +439,41 @@ def test_the_test_command_fails_on_a_broken_docstring_example(tmp_path):
     assert "probe_example.double" in run.stdout and "Expected:" in run.stdout
 
 
-def test_the_examples_of_functions_gradcheck_and_metrics_cover_every_public_function():
-    missing = [f"{m}.{name}" for m in ("minilr.functions", "minilr.gradcheck", "minilr.metrics")
-               for name, obj in _documented(m)
-               if inspect.isfunction(obj) and ">>>" not in (obj.__doc__ or "")]
+def _without_examples(module):
+    """The functions and classes of ``module.__all__`` whose docstring has no ``>>>``."""
+    return [name for name in module.__all__
+            if (inspect.isfunction(obj := getattr(module, name)) or inspect.isclass(obj))
+            and ">>>" not in (obj.__doc__ or "")]
+
+
+def test_the_examples_cover_every_public_function_and_class_of_every_public_module():
+    """Every function, estimator and exception of a public module shows an example.
+
+    ``minilr.exercises`` (the coursework checkers) is documented by its own guide.
+    """
+    modules = [m for m in _public_modules() if m.split(".")[:2] != ["minilr", "exercises"]]
+    assert {"minilr", "minilr.linear", "minilr.plotting", "minilr.optim"} <= set(modules)
+    missing = [f"{m}.{name}" for m in modules
+               for name in _without_examples(importlib.import_module(m))]
     assert not missing, f"no Examples section: {missing}"
+
+
+def test_the_examples_rule_flags_a_function_or_class_without_one():
+    module = types.ModuleType("probe")
+
+    def shown():
+        """Twice one.
+
+        >>> 2 * 1
+        2
+        """
+
+    def bare():
+        """No example."""
+
+    class Bare:
+        """No example either."""
+
+    module.shown, module.bare, module.Bare, module.CONSTANT = shown, bare, Bare, 1
+    module.__all__ = ["shown", "bare", "Bare", "CONSTANT"]
+    assert _without_examples(module) == ["bare", "Bare"]
