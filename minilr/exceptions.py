@@ -86,7 +86,7 @@ class FeatureScaleWarning(UserWarning):
     >>> X = np.array([[0.0, 0.0], [1.0, 2e5], [2.0, 1e5], [3.0, 3e5]])  # a second column in cents
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
-    ...     model = LogisticRegression().fit(X, [0, 0, 1, 1])
+    ...     model = LogisticRegression(max_iter=10).fit(X, [0, 0, 1, 1])
     ...
     >>> FeatureScaleWarning in [w.category for w in caught]
     True

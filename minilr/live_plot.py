@@ -122,7 +122,7 @@ class LiveCostPlot(LivePlot):
     >>> from minilr.datasets import make_linear_boundary
     >>> from minilr.live_plot import LiveCostPlot
     >>> X, y = make_linear_boundary(n_samples=100, random_state=0)
-    >>> plot = LiveCostPlot(every=5)  # outside Jupyter and without a path: drawn, not shown
+    >>> plot = LiveCostPlot(every=10)  # outside Jupyter and without a path: drawn, not shown
     >>> model = LogisticRegression(solver="gd", learning_rate=0.5, max_iter=20, tol=0.0)
     >>> model = model.fit(X, y, callback=plot)
     >>> len(plot.costs), plot.ax.get_ylabel()
@@ -174,11 +174,11 @@ class LiveBoundaryPlot(LivePlot):
     >>> from minilr.datasets import make_linear_boundary
     >>> from minilr.live_plot import LiveBoundaryPlot
     >>> X, y = make_linear_boundary(n_samples=100, random_state=0)
-    >>> plot = LiveBoundaryPlot(X, y, every=5, true_boundary=(1.0, 3.0, 0.1))
-    >>> model = LogisticRegression(solver="gd", learning_rate=0.5, max_iter=20, tol=0.0)
+    >>> plot = LiveBoundaryPlot(X, y, every=10, true_boundary=(1.0, 3.0, 0.1))
+    >>> model = LogisticRegression(solver="gd", learning_rate=0.5, max_iter=10, tol=0.0)
     >>> model = model.fit(X, y, callback=plot)
     >>> plot.epoch, [t.get_text() for t in plot.ax.get_legend().get_texts()][-2:]
-    (20, ['true boundary', 'epoch 20'])
+    (10, ['true boundary', 'epoch 10'])
     """
 
     def __init__(self, X, y, every=10, path=None, true_boundary=None):
