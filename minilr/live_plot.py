@@ -52,6 +52,23 @@ class LivePlot:
     every : int, default=10
     path : str or Path, optional
     figsize : (float, float), default=(5, 3.2)
+
+    Examples
+    --------
+    >>> from minilr.live_plot import LivePlot
+    >>> class LastCost(LivePlot):  # a live plot of one number: the latest cost, as the title
+    ...     def _record(self, epoch, cost, params):
+    ...         self.cost = cost
+    ...     def _draw(self):
+    ...         self.ax.set_title(f"J = {self.cost:.3f}")
+    ...
+    >>> plot = LastCost(every=2)
+    >>> for epoch, cost in enumerate([0.69, 0.5, 0.45], start=1):
+    ...     stop = plot(epoch, cost, params=None)  # what fit calls after every epoch
+    ...
+    >>> plot.finish()
+    >>> plot.n_redraws, plot.ax.get_title()  # redrawn at epoch 2 and at the end
+    (2, 'J = 0.450')
     """
 
     def __init__(self, every=10, path=None, figsize=(5, 3.2)):
