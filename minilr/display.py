@@ -246,6 +246,18 @@ def records_html(records, most=50):
         The class grader's records (``submission``, ``verdict``, ``points``, ``max_points``).
     most : int, default=50
         Submissions listed at the most; the rest are counted below the table.
+
+    Examples
+    --------
+    >>> from minilr.display import records_html
+    >>> records = [{"submission": "ada", "verdict": "pass", "points": 2, "max_points": 2},
+    ...            {"submission": "ada", "verdict": "fail", "points": 0, "max_points": 3},
+    ...            {"submission": "bob", "verdict": "pass", "points": 3, "max_points": 3}]
+    >>> html = records_html(records)
+    >>> "<b>2 submissions</b>" in html, "2/5" in html
+    (True, True)
+    >>> records_html(records, most=1).count("1 more submissions")
+    1
     """
     by_submission = {}
     for r in records:
