@@ -2,7 +2,7 @@ r"""Row blocks of a large ``X``: cache-sized slices whose partial sums two threa
 
 On data larger than the CPU cache, an evaluation of a linear model's cost and gradient
 is bound by memory bandwidth: ``z = X @ w`` reads ``X`` once, and ``X.T @ r`` reads it
-again. Cut into blocks of about a megabyte, each block ``X_c`` is still in cache when
+again. Cut into blocks of about two megabytes, each block ``X_c`` is still in cache when
 ``X_c.T @ r_c`` follows ``X_c @ w``, so ``X`` comes from memory once per evaluation:
 
 .. math::
@@ -23,8 +23,10 @@ import numpy as np
 
 __all__ = ["BLOCK_BYTES", "MIN_BYTES", "block_rows", "use_blocks", "sum_over_blocks"]
 
-# About half of a core's L2 cache (1 MB of 2 here): the block and its products stay in it.
-BLOCK_BYTES = 1 << 20
+# About a core's L2 cache (2 MB here): the block read by X_c @ w is still in L2, or at worst
+# in the shared L3, for X_c.T @ r_c; larger blocks would leave the cache, smaller ones cost
+# more NumPy calls (measured on 200 000 x 50: 1 MB 6.1 ms, 2 MB 5.0 ms, 8 MB 5.9 ms).
+BLOCK_BYTES = 2 << 20
 # Below this, X (and its residual) fit in the shared L3 cache: the second read of X is
 # cheap there, and the plain pass, with fewer NumPy calls, is faster.
 MIN_BYTES = 32 << 20

@@ -97,7 +97,7 @@ def test_blocks_only_beyond_the_cache_and_in_the_main_thread():
     assert seen == [False]  # a Dask task's or joblib thread's X is summed in one pass
 
 
-def test_block_rows_fill_about_one_megabyte():
+def test_block_rows_fill_about_block_bytes():
     X = np.zeros((10, 50))
     assert blocks.block_rows(X) == blocks.BLOCK_BYTES // 400
     assert blocks.block_rows(np.zeros((3, 10**7)), block_bytes=1) == 1
