@@ -127,6 +127,11 @@ def check_sigmoid(fn, *, timeout=10.0, seed=0):
         Diagnoses ``sign_flipped``, ``unstable_sigmoid`` (overflow
         warning or NaN at :math:`z = \\pm 1000`) and
         ``where_evaluates_both_branches`` (``np.where`` computes both formulas).
+
+    Examples
+    --------
+    >>> check_sigmoid(lambda z: 0.5 * (1 + np.tanh(0.5 * np.asarray(z, float)))).passed
+    True
     """
     rng = np.random.default_rng(seed)
     return run_spec(sigmoid_spec(seed), fn, timeout=timeout)
@@ -166,6 +171,11 @@ def check_cost(fn, *, timeout=10.0, seed=0):
         ``sum_instead_of_mean``, ``sign_flipped``, ``transposed_X``, ``log_of_zero``,
         ``unstable_sigmoid``; two of them together; ``depends_on_broken`` when
         it fails through the student's own ``sigmoid``.
+
+    Examples
+    --------
+    >>> check_cost(lambda theta, X, y, lam: -regularized_cost(theta, X, y, lam)).mistakes
+    ('sign_flipped',)
     """
     return run_spec(cost_spec(seed), fn, timeout=timeout)
 
@@ -202,6 +212,11 @@ def check_gradient_fn(fn, *, timeout=10.0, seed=0):
         Diagnoses ``bias_regularized``, ``missing_1_over_m``, ``lam_over_2m``,
         ``sum_instead_of_mean``, ``sign_flipped``, ``transposed_X``,
         ``unstable_sigmoid``; two of them together; ``depends_on_broken``.
+
+    Examples
+    --------
+    >>> check_gradient_fn(lambda theta, X, y, lam: -regularized_gradient(theta, X, y, lam)).mistakes
+    ('sign_flipped',)
     """
     return run_spec(gradient_spec(seed), fn, timeout=timeout)
 
@@ -232,6 +247,12 @@ def check_gradient_descent_step(fn, *, timeout=10.0, seed=0):
         ``missing_1_over_m``, ``lam_over_2m``, ``sum_instead_of_mean``, ``transposed_X``,
         ``returns_gradient``, ``unstable_sigmoid``; ``depends_on_broken`` when
         it fails through the student's own ``gradient``.
+
+    Examples
+    --------
+    >>> uphill = lambda theta, X, y, alpha, lam: theta + alpha * regularized_gradient(theta, X, y, lam)
+    >>> check_gradient_descent_step(uphill).mistakes
+    ('sign_flipped',)
     """
     return run_spec(gradient_descent_step_spec(seed), fn, timeout=timeout)
 
@@ -265,6 +286,11 @@ def check_predict_one_vs_all(fn, *, first_label=0, timeout=10.0, seed=0):
     -------
     CheckResult
         Diagnoses ``labels_off_by_one`` and ``argmax_wrong_axis``.
+
+    Examples
+    --------
+    >>> check_predict_one_vs_all(lambda A, X: np.argmax(A[:, 0] + X @ A[:, 1:].T, axis=1) + 1).mistakes
+    ('labels_off_by_one',)
     """
     return run_spec(predict_one_vs_all_spec(seed, first_label=first_label), fn, timeout=timeout)
 
@@ -322,6 +348,11 @@ def check_backprop(fn, *, timeout=10.0, seed=0):
         exactly 0), ``relu_derivative_missing``, ``sum_instead_of_mean``,
         ``sign_flipped``. The reference is
         :func:`minilr.neural_net.loss_and_gradients`.
+
+    Examples
+    --------
+    >>> check_backprop(lambda W1, b1, W2, b2, X, y: None).mistakes
+    ('returned_none',)
     """
     return run_spec(backprop_spec(seed), fn, timeout=timeout)
 
@@ -362,6 +393,11 @@ def check_softmax(fn, *, timeout=10.0, seed=0):
     CheckResult
         Diagnoses ``softmax_no_max_subtraction`` (overflow at
         :math:`|z| = 1000`) and ``softmax_wrong_axis``.
+
+    Examples
+    --------
+    >>> check_softmax(lambda Z: np.exp(Z) / np.exp(Z).sum()).mistakes
+    ('softmax_wrong_axis',)
     """
     return run_spec(softmax_spec(seed), fn, timeout=timeout)
 
