@@ -98,6 +98,11 @@ def check_softmax_cost(fn, *, timeout=10.0, seed=0):
         Diagnoses ``softmax_no_max_subtraction``, ``one_hot_transposed`` (a
         case has m = K), ``bias_regularized``, ``sum_instead_of_mean``,
         ``gradient_summed_over_classes``.
+
+    Examples
+    --------
+    >>> check_softmax_cost(lambda Theta, X, y, lam: None).mistakes
+    ('returned_none',)
     """
     return run_spec(softmax_cost_spec(seed), fn, timeout=timeout)
 
@@ -146,6 +151,11 @@ def check_forward(fn, *, timeout=10.0, seed=0):
         Diagnoses ``output_activation_twice``, ``weights_transposed`` (a case
         has a square W1), ``bias_wrong_axis`` (a case has m = n_h),
         ``hidden_activation_missing``, ``wrong_hidden_activation``.
+
+    Examples
+    --------
+    >>> check_forward(lambda W1, b1, W2, b2, X: None).mistakes
+    ('returned_none',)
     """
     return run_spec(forward_spec(seed), fn, timeout=timeout)
 
@@ -195,6 +205,12 @@ def check_numerical_gradient(fn, *, timeout=10.0, seed=0):
         Compared with :func:`minilr.numerical_gradient`. Diagnoses
         ``one_sided_difference``, ``divided_by_eps``, ``theta_not_restored``,
         ``eps_too_small``.
+
+    Examples
+    --------
+    >>> from minilr.gradcheck import numerical_gradient
+    >>> check_numerical_gradient(numerical_gradient).passed
+    True
     """
     return run_spec(numerical_gradient_spec(seed), fn, timeout=timeout)
 
@@ -242,6 +258,13 @@ def check_combine_gradients(fn, *, timeout=10.0, seed=0):
     CheckResult
         Diagnoses ``unweighted_mean``, ``sum_not_divided``, ``counts_ignored``,
         ``divided_by_blocks``.
+
+    Examples
+    --------
+    >>> check_combine_gradients(lambda grads, counts: np.average(grads, axis=0, weights=counts)).passed
+    True
+    >>> check_combine_gradients(lambda grads, counts: np.mean(grads, axis=0)).mistakes
+    ('unweighted_mean',)
     """
     return run_spec(combine_gradients_spec(seed), fn, timeout=timeout)
 
@@ -288,6 +311,13 @@ def check_decision_boundary(fn, *, timeout=10.0, seed=0):
     -------
     CheckResult
         Diagnoses ``sign_flipped``, ``weights_swapped``, ``bias_forgotten``.
+
+    Examples
+    --------
+    >>> check_decision_boundary(lambda w, b, x1: -(w[0] * np.asarray(x1, float) + b) / w[1]).passed
+    True
+    >>> check_decision_boundary(lambda w, b, x1: (w[0] * np.asarray(x1, float) + b) / w[1]).mistakes
+    ('sign_flipped',)
     """
     return run_spec(decision_boundary_spec(seed), fn, timeout=timeout)
 
@@ -332,6 +362,12 @@ def check_f1_score(fn, *, timeout=10.0, seed=0):
         Diagnoses ``accuracy_instead_of_f1``, ``missing_factor_2``,
         ``division_by_zero`` (NaN, or a ZeroDivisionError), ``wrong_positive_label``,
         ``precision_or_recall_only``.
+
+    Examples
+    --------
+    >>> from minilr.metrics import f1_score
+    >>> check_f1_score(f1_score).passed
+    True
     """
     return run_spec(f1_score_spec(seed), fn, timeout=timeout)
 

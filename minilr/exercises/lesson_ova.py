@@ -123,6 +123,12 @@ def check_train_one_vs_all(fn, *, timeout=10.0, seed=0):
                             + \frac{\lambda}{2m} \sum_{j \ge 1} \theta_{kj}^2
 
         Diagnoses ``ones_column_forgotten``, ``wrong_class_compared``, ``bias_regularized``.
+
+    Examples
+    --------
+    >>> from minilr.exercises import check_train_one_vs_all
+    >>> check_train_one_vs_all(lambda X, y, num_labels, lam: None).mistakes
+    ('returned_none',)
     """
     mistakes = mistakes_for("train_one_vs_all")
     cases, known = _ova_cases(seed, tuple(mistakes))
