@@ -43,7 +43,16 @@ __all__ = ["Exercise", "Profile", "ProfileError", "KINDS", "BUILTIN", "load_prof
 
 
 class ProfileError(ValueError):
-    """A profile that does not exist or does not parse; the message says where and what to do."""
+    """A profile that does not exist or does not parse; the message says where and what to do.
+
+    Examples
+    --------
+    >>> try:
+    ...     load_profile("ex9")
+    ... except ProfileError as error:
+    ...     print(type(error).__name__)
+    ProfileError
+    """
 
 
 # kind -> (its arguments in canonical order, arguments a student's function may leave out with their value)
@@ -104,6 +113,11 @@ class Exercise:
     required : bool
         False for an exercise a submission may leave out (the lessons' exercises in the
         ``minilr`` profile): no ``missing`` record, no points at stake, unless it is there.
+
+    Examples
+    --------
+    >>> load_profile("ex2").exercise("sigmoid").kind
+    'sigmoid'
     """
 
     name: str
@@ -119,7 +133,14 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Profile:
-    """An assignment: its exercises and whether a fragile answer counts as a failure."""
+    """An assignment: its exercises and whether a fragile answer counts as a failure.
+
+    Examples
+    --------
+    >>> profile = load_profile("ex2")
+    >>> profile.name, profile.strict
+    ('ex2', False)
+    """
 
     name: str
     exercises: tuple
@@ -204,6 +225,11 @@ def load_profile(profile):
     ProfileError
         For an unknown name, a missing file, malformed TOML (its line is
         named) or an exercise the schema does not allow.
+
+    Examples
+    --------
+    >>> [e.name for e in load_profile("ex2").exercises][:2]
+    ['sigmoid', 'costFunction']
     """
     if isinstance(profile, Profile):
         return profile
@@ -296,6 +322,11 @@ def spec_for(profile, exercise, seed=0):
     -------
     Spec
         Named ``"<profile>:<exercise>"``.
+
+    Examples
+    --------
+    >>> spec_for(load_profile("ex2"), "sigmoid").exercise
+    'ex2:sigmoid'
     """
     from dataclasses import replace
 
@@ -332,6 +363,13 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     CheckResult
         Use ``assert_passes(result, profile=profile)`` so that a fragile
         answer passes under a lenient profile.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> result = check_exercise(lambda z: 1 / (1 + np.exp(-np.asarray(z, float))), "sigmoid", profile="ex2")
+    >>> result.passed, result.fragile
+    (False, True)
     """
     from .runner import run_spec
 
@@ -361,6 +399,13 @@ def assert_passes(result, *, strict=True, profile=None):
     AssertionError
         Its message is ``str(result)``: the exercise, the mistake keys and
         the diagnosis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> result = check_exercise(lambda z: 1 / (1 + np.exp(-np.asarray(z, float))), "sigmoid", profile="ex2")
+    >>> assert_passes(result, profile="ex2").fragile  # lenient: a fragile answer passes
+    True
     """
     __tracebackhide__ = True  # pytest shows the student's diagnosis, not this frame
     if profile is not None:
