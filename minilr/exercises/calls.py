@@ -20,7 +20,15 @@ __all__ = ["Call", "call_with_limits", "call_quietly", "changed_arguments"]
 
 @dataclass(frozen=True)
 class Call:
-    """What happened when a function was called on one case."""
+    """What happened when a function was called on one case.
+
+    Examples
+    --------
+    >>> from minilr.exercises.calls import Call
+    >>> call = Call(value=1.5)
+    >>> call.value, call.error, call.timed_out, call.mutated
+    (1.5, None, False, ())
+    """
 
     value: object = None
     error: BaseException = None
@@ -33,7 +41,16 @@ class Call:
 
 
 def changed_arguments(before, after):
-    """Positions of the array arguments whose shape or values differ after a call."""
+    """Positions of the array arguments whose shape or values differ after a call.
+
+    Examples
+    --------
+    >>> from minilr.exercises.calls import changed_arguments
+    >>> before = (np.zeros(2), np.ones(2), 3)
+    >>> after = (np.zeros(2), np.array([1.0, 2.0]), 4)
+    >>> changed_arguments(before, after)
+    (1,)
+    """
     changed = []
     for i, (b, a) in enumerate(zip(before, after)):
         if isinstance(b, np.ndarray) and isinstance(a, np.ndarray):
@@ -75,6 +92,20 @@ def call_with_limits(fn, args, timeout=10.0):
     Call
         The value, or the exception and where it was raised, or
         ``timed_out=True``; plus the warnings emitted meanwhile.
+
+    Examples
+    --------
+    >>> from minilr.exercises.calls import call_with_limits
+    >>> def double_in_place(x):
+    ...     x *= 2
+    ...     return x.sum()
+    >>> x = np.ones(3)
+    >>> call = call_with_limits(double_in_place, (x,), timeout=5.0)
+    >>> float(call.value), call.mutated, call.timed_out, x.tolist()
+    (6.0, (0,), False, [1.0, 1.0, 1.0])
+    >>> call = call_with_limits(np.log, (np.array([0.0]),))
+    >>> sorted(call.numeric)
+    ['divide by zero']
     """
     original, args = args, copy.deepcopy(args)
     outcome = {}
@@ -112,7 +143,17 @@ def call_with_limits(fn, args, timeout=10.0):
 
 
 def call_quietly(fn, args):
-    """Run one of our own variants: value (or None if it raised) and numeric warning kinds."""
+    """Run one of our own variants: value (or None if it raised) and numeric warning kinds.
+
+    Examples
+    --------
+    >>> from minilr.exercises.calls import call_quietly
+    >>> value, numeric = call_quietly(np.exp, (np.array([1000.0]),))
+    >>> value.tolist(), sorted(numeric)
+    ([inf], ['overflow'])
+    >>> call_quietly(np.linalg.inv, (np.ones((2, 3)),))[0] is None
+    True
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):

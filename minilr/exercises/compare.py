@@ -19,6 +19,16 @@ def as_arrays(value, like=None):
     With ``like`` (the reference's output), a list is one array unless
     several arrays are expected, and a one-element array where a scalar is
     expected (a cost returned as ``array([J])``) becomes a scalar.
+
+    Examples
+    --------
+    >>> from minilr.exercises.compare import as_arrays
+    >>> [a.shape for a in as_arrays(([1, 2], 3.0))]
+    [(2,), ()]
+    >>> as_arrays([0.5], like=(np.float64(0.5),))[0].shape
+    ()
+    >>> as_arrays("abc") is None
+    True
     """
     several = like is None or len(like) > 1
     parts = value if several and isinstance(value, (tuple, list)) else (value,)
@@ -32,7 +42,16 @@ def as_arrays(value, like=None):
 
 
 def same(a, b):
-    """True if two outputs (tuples of arrays) agree: shapes, where they blow up, and values."""
+    """True if two outputs (tuples of arrays) agree: shapes, where they blow up, and values.
+
+    Examples
+    --------
+    >>> from minilr.exercises.compare import same
+    >>> same((np.array([1.0, np.inf]),), (np.array([1.0, np.nan]),))
+    True
+    >>> same((np.array([1.0, 2.0]),), (np.array([1.0, 2.1]),))
+    False
+    """
     if a is None or b is None or len(a) != len(b):
         return False
     for x, y in zip(a, b):
@@ -46,7 +65,16 @@ def same(a, b):
 
 
 def error_between(got, expected):
-    """Largest absolute difference, or ``inf`` for a mismatch of shape or finiteness."""
+    """Largest absolute difference, or ``inf`` for a mismatch of shape or finiteness.
+
+    Examples
+    --------
+    >>> from minilr.exercises.compare import error_between
+    >>> error_between((np.array([1.0, 2.5]),), (np.array([1.0, 2.0]),))
+    0.5
+    >>> error_between((np.zeros(3),), (np.zeros(2),))
+    inf
+    """
     if got is None or len(got) != len(expected):
         return np.inf
     worst = 0.0
@@ -61,6 +89,14 @@ def evidence(got, expected, names):
     """Where an output differs most from the reference, in a few words.
 
     ``"grad[2]: expected 0.1223, got -0.4033"``, or the shapes when they differ.
+
+    Examples
+    --------
+    >>> from minilr.exercises.compare import evidence
+    >>> evidence((np.array([0.0, 0.5]),), (np.array([0.0, 0.25]),), ["grad"])
+    'grad[1]: expected 0.25, got 0.5'
+    >>> evidence((np.zeros(3),), (np.zeros(2),), ["grad"])
+    'shape (3,) instead of (2,)'
     """
     if got is None:
         return "not numbers"
@@ -80,7 +116,16 @@ def evidence(got, expected, names):
 
 
 def shapes(arrays):
-    """``(5,)`` or ``((3, 4), (4,))``: the shape(s) of an output."""
+    """``(5,)`` or ``((3, 4), (4,))``: the shape(s) of an output.
+
+    Examples
+    --------
+    >>> from minilr.exercises.compare import shapes
+    >>> shapes((np.zeros(5),))
+    '(5,)'
+    >>> shapes((np.zeros((3, 4)), np.zeros(4)))
+    '((3, 4), (4,))'
+    """
     if arrays is None:
         return "?"
     return str(arrays[0].shape) if len(arrays) == 1 else str(tuple(a.shape for a in arrays))
@@ -88,5 +133,14 @@ def shapes(arrays):
 
 
 def all_finite(arrays):
-    """True if every value of every array is finite (None counts as not finite)."""
+    """True if every value of every array is finite (None counts as not finite).
+
+    Examples
+    --------
+    >>> from minilr.exercises.compare import all_finite
+    >>> all_finite((np.ones(2), np.array([1.0, np.inf])))
+    False
+    >>> all_finite(None)
+    False
+    """
     return arrays is not None and all(np.all(np.isfinite(a)) for a in arrays)

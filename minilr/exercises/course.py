@@ -45,7 +45,18 @@ def _cost_and_gradient(theta, X, y, lam):
 
 
 def cost_gradient_spec(seed=0):
-    """``(theta, X, y, lam) -> (J, grad)``: ex2's ``costFunctionReg``, ex3's ``lrCostFunction``."""
+    """``(theta, X, y, lam) -> (J, grad)``: ex2's ``costFunctionReg``, ex3's ``lrCostFunction``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.course import cost_gradient_spec
+    >>> from minilr.exercises.runner import run_spec
+    >>> spec = cost_gradient_spec()
+    >>> spec.exercise, spec.arg_names, spec.names
+    ('cost_gradient', ('theta', 'X', 'y', 'lam'), ('J', 'grad'))
+    >>> run_spec(spec, spec.reference).passed
+    True
+    """
     rng = np.random.default_rng(seed + 1)
     extra = [("one sample, lam=0", *logistic_data(rng, 1, 3), 0.0),
              ("square X (4 x 4), lam=0", *logistic_data(rng, 4, 3), 0.0)]
@@ -55,7 +66,18 @@ def cost_gradient_spec(seed=0):
 
 
 def predict_binary_spec(seed=0):
-    """``(theta, X) -> 0/1``: ex2's ``predict``; label 1 where sigmoid(X theta) >= 0.5."""
+    """``(theta, X) -> 0/1``: ex2's ``predict``; label 1 where sigmoid(X theta) >= 0.5.
+
+    Examples
+    --------
+    >>> from minilr.exercises.course import predict_binary_spec
+    >>> from minilr.exercises.runner import run_spec
+    >>> spec = predict_binary_spec()
+    >>> spec.arg_names, len(spec.cases)
+    (('theta', 'X'), 3)
+    >>> run_spec(spec, lambda theta, X: (X @ theta > 0) * 1.0).passed
+    True
+    """
     rng = np.random.default_rng(seed)
     theta, X, _ = logistic_data(rng, 12, 3)
     one, _one_X, _ = logistic_data(rng, 1, 3)
@@ -67,7 +89,18 @@ def predict_binary_spec(seed=0):
 
 
 def predict_network_spec(seed=0, *, first_label=0):
-    """``(Theta1, Theta2, X) -> labels``: ex3's network ``predict``."""
+    """``(Theta1, Theta2, X) -> labels``: ex3's network ``predict``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.course import predict_network_spec
+    >>> from minilr.exercises.runner import run_spec
+    >>> spec = predict_network_spec(first_label=1)
+    >>> spec.arg_names, spec.options
+    (('Theta1', 'Theta2', 'X'), {'first_label': 1})
+    >>> run_spec(spec, spec.reference).passed
+    True
+    """
     rng = np.random.default_rng(seed)
 
     def case(name, m, n=3, n_h=4, K=3):
@@ -84,7 +117,16 @@ def predict_network_spec(seed=0, *, first_label=0):
 
 
 def sigmoid_gradient_spec(seed=0):
-    """``(z) -> sigmoid(z) * (1 - sigmoid(z))``: ex4's ``sigmoidGradient``, elementwise."""
+    """``(z) -> sigmoid(z) * (1 - sigmoid(z))``: ex4's ``sigmoidGradient``, elementwise.
+
+    Examples
+    --------
+    >>> from minilr.exercises.course import sigmoid_gradient_spec
+    >>> from minilr.exercises.runner import run_spec
+    >>> result = run_spec(sigmoid_gradient_spec(), lambda z: np.zeros(np.shape(z)))
+    >>> result.passed
+    False
+    """
     rng = np.random.default_rng(seed)
     cases = (Case("random z of shape (4, 3)", (rng.normal(scale=3.0, size=(4, 3)),)),
              Case("z = 0 and +-2", (np.array([0.0, 2.0, -2.0]),)),
@@ -95,7 +137,17 @@ def sigmoid_gradient_spec(seed=0):
 
 
 def nn_cost_spec(seed=0, *, first_label=0):
-    """ex4's ``nnCostFunction``: the regularised cost of a 1-hidden-layer sigmoid network and its gradient."""
+    """ex4's ``nnCostFunction``: the regularised cost of a 1-hidden-layer sigmoid network and its gradient.
+
+    Examples
+    --------
+    >>> from minilr.exercises.course import nn_cost_spec
+    >>> spec = nn_cost_spec()
+    >>> spec.exercise, spec.n_outputs, len(spec.cases)
+    ('nn_cost', 2, 4)
+    >>> spec.arg_names[:4]
+    ('nn_params', 'input_layer_size', 'hidden_layer_size', 'num_labels')
+    """
     rng = np.random.default_rng(seed)
 
     def case(name, m, lam, n_in=3, n_h=4, K=3):
@@ -136,6 +188,21 @@ def adapt(spec, order, fixed=None):
     Returns
     -------
     Spec
+
+    Examples
+    --------
+    ``costFunction(theta, X, y)`` has no ``lam``: only the cases with ``lam = 0`` stay.
+
+    >>> from minilr.exercises.course import adapt, cost_gradient_spec
+    >>> spec = adapt(cost_gradient_spec(), ("theta", "X", "y"), fixed={"lam": 0.0})
+    >>> spec.arg_names
+    ('theta', 'X', 'y')
+    >>> all(len(case.args) == 3 for case in spec.cases)
+    True
+    >>> adapt(cost_gradient_spec(), ("theta", "X"))
+    Traceback (most recent call last):
+    ...
+    ValueError: the arguments ['lam', 'y'] do not match the exercise's (theta, X, y, lam).
     """
     canonical, fixed, order = tuple(spec.arg_names), dict(fixed or {}), tuple(order)
     unknown = set(order) ^ (set(canonical) - set(fixed))
@@ -164,7 +231,16 @@ def adapt(spec, order, fixed=None):
 
 
 def with_ones_column(spec, name="X"):
-    """The same check for students whose ``X`` already has its column of ones (in canonical order)."""
+    """The same check for students whose ``X`` already has its column of ones (in canonical order).
+
+    Examples
+    --------
+    >>> from minilr.exercises.course import predict_network_spec, with_ones_column
+    >>> spec = predict_network_spec()
+    >>> ones = with_ones_column(spec)
+    >>> spec.cases[0].args[2].shape, ones.cases[0].args[2].shape
+    ((8, 3), (8, 4))
+    """
     i = spec.arg_names.index(name)
 
     def add(args):

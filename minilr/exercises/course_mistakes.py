@@ -65,7 +65,17 @@ def _pair(cost, gradient):
 
 
 def cost_gradient_mistakes(catalogue):
-    """For ``(J, grad)`` functions: each cost mistake, each gradient mistake, and both with one key together."""
+    """For ``(J, grad)`` functions: each cost mistake, each gradient mistake, and both with one key together.
+
+    Examples
+    --------
+    >>> from minilr.exercises.course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes
+    >>> pairs = cost_gradient_mistakes(COURSE_CATALOGUE)
+    >>> sorted({mk.key for mk in pairs})
+    ['column_vector_broadcast', 'log_sigmoid_of_one_minus_z']
+    >>> {mk.exercise for mk in pairs}
+    {'cost_gradient'}
+    """
     costs = [mk for mk in catalogue if mk.exercise == "cost"]
     gradients = [mk for mk in catalogue if mk.exercise == "gradient"]
     both = [Mistake(c.key, "cost_gradient", c.message, _pair(c.variant, g.variant))

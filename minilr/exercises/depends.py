@@ -28,7 +28,16 @@ _checking = contextvars.ContextVar("minilr_checking", default=frozenset())
 
 
 def names_called(fn):
-    """The global names a function's code (nested functions and lambdas included) refers to."""
+    """The global names a function's code (nested functions and lambdas included) refers to.
+
+    Examples
+    --------
+    >>> from minilr.exercises.depends import names_called
+    >>> def gradient(theta, X, y):
+    ...     return X.T @ (sigmoid(X @ theta) - y) / len(y)
+    >>> sorted(names_called(gradient))
+    ['T', 'len', 'sigmoid']
+    """
     code = getattr(fn, "__code__", None)
     names, todo = set(), [code] if code is not None else []
     while todo:
@@ -58,6 +67,18 @@ def blame(result, function, broken, own=None):
     -------
     CheckResult
         Unchanged if it passed or calls no failing exercise function.
+
+    Examples
+    --------
+    >>> from minilr.exercises.depends import blame
+    >>> from minilr.exercises.runner import CheckResult
+    >>> mine = CheckResult("gradient", False, "wrong_value: off", ("wrong_value",), "small", 1.0, 3)
+    >>> theirs = CheckResult("sigmoid", False, "sign: wrong sign", ("sign",), "small", 1.0, 3)
+    >>> blamed = blame(mine, "gradient", {"sigmoid": theirs})
+    >>> blamed.mistakes
+    ('depends_on_broken',)
+    >>> blame(mine, "gradient", {}) is mine
+    True
     """
     failing = {n: r for n, r in broken.items() if n != function and not r.passed}
     if result.passed or not failing:
@@ -97,6 +118,18 @@ def dependency_results(fn, profile, check):
         ``name -> CheckResult`` of each exercise function ``fn`` calls.
     references : dict
         ``name -> reference`` for those that failed, to check ``fn`` without them (:func:`without_broken`).
+
+    Examples
+    --------
+    A function calling nothing of the profile's has no dependencies to check:
+
+    >>> from types import SimpleNamespace
+    >>> from minilr.exercises.depends import dependency_results
+    >>> profile = SimpleNamespace(exercises=[SimpleNamespace(functions=("sigmoid",))])
+    >>> def cost(theta):
+    ...     return float(theta.sum())
+    >>> dependency_results(cost, profile, check=None)
+    ({}, {})
     """
     own_name = getattr(fn, "__name__", "")
     found, references = {}, {}
@@ -118,7 +151,19 @@ def dependency_results(fn, profile, check):
 
 
 def without_broken(fn, references):
-    """``fn`` with minilr's references in place of the broken functions it calls (None if impossible)."""
+    """``fn`` with minilr's references in place of the broken functions it calls (None if impossible).
+
+    Examples
+    --------
+    >>> from minilr.exercises.depends import without_broken
+    >>> def double(x):
+    ...     return 2 * helper(x)
+    >>> fixed = without_broken(double, {"helper": abs})
+    >>> fixed(-3)
+    6
+    >>> without_broken(double, {}) is None
+    True
+    """
     if not references or not isinstance(fn, types.FunctionType):
         return None
     return types.FunctionType(fn.__code__, {**fn.__globals__, **references}, fn.__name__, fn.__defaults__,

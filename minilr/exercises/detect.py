@@ -24,6 +24,15 @@ __all__ = ["Assignment", "match_functions"]
 
 @dataclass(frozen=True)
 class Assignment:
+    """One exercise of a profile, and the student's function that answers it.
+
+    Examples
+    --------
+    >>> from minilr.exercises.detect import Assignment
+    >>> Assignment(profile="ex2", exercise="cost", function="costFunction").function
+    'costFunction'
+    """
+
     profile: object
     exercise: object
     function: str  # the student's name for it
@@ -63,6 +72,20 @@ def match_functions(functions, profiles, *, given=False):
     -------
     assignments : list of Assignment
     targeted : list of Profile
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from minilr.exercises.detect import match_functions
+    >>> cost = SimpleNamespace(name="cost", functions=("costFunction",), args=("theta", "X", "y"),
+    ...                        params=("theta", "X", "y"))
+    >>> ex2 = SimpleNamespace(name="ex2", exercises=[cost])
+    >>> found = {"costFunction": (["theta", "X", "y"], 3, False), "helper": (["a"], 1, False)}
+    >>> assignments, targeted = match_functions(found, [ex2])
+    >>> [(a.profile.name, a.exercise.name, a.function) for a in assignments]
+    [('ex2', 'cost', 'costFunction')]
+    >>> [p.name for p in targeted]
+    ['ex2']
     """
     candidates = {}
     for name, params in functions.items():

@@ -51,6 +51,15 @@ def _composed(a, b, expected):
 
 
 def error_name(call):
+    """The name of the exception a call raised, or ``""``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.calls import Call
+    >>> from minilr.exercises.diagnose import error_name
+    >>> error_name(Call(error=ValueError("bad shape"))), error_name(Call(value=1.0))
+    ('ValueError', '')
+    """
     return type(call.error).__name__ if call.error is not None else ""
 
 
@@ -60,6 +69,14 @@ def diagnose(failing, mistakes, options, names, quiet_extremes=False):
     One mistake that explains every failing case wins; else two (each alone on some cases, or
     both at once, :func:`_composed`, on others), so that two known mistakes made together are
     named as both, not as an unknown one; else as few as a greedy cover finds.
+
+    Examples
+    --------
+    No failing case, nothing to diagnose:
+
+    >>> from minilr.exercises.diagnose import diagnose
+    >>> diagnose([], [], {}, ("J",))
+    ([], [])
     """
     if not failing:
         return [], []
@@ -134,6 +151,12 @@ def diagnosis_line(key, message, case, evidence=None):
     """One diagnosis on one line: the key, what is wrong and its fix, then the case.
 
     ``"bias_regularized: The bias term theta[0] is regularised: ... [case 'lam=1.5': J: expected 0.7, got 0.9]"``
+
+    Examples
+    --------
+    >>> from minilr.exercises.diagnose import diagnosis_line
+    >>> diagnosis_line("sum_instead_of_mean", "Divide by m.", "lam=0", "J: expected 0.7, got 7")
+    "sum_instead_of_mean: Divide by m. [case 'lam=0': J: expected 0.7, got 7]"
     """
     where = f"case '{case}'" + (f": {evidence}" if evidence else "")
     return f"{key}: {message} [{where}]"

@@ -45,12 +45,26 @@ def is_submission_file(path):
 
 
 class NoSubmissions(ValueError):
-    """A folder given to the grader holds no .py or .ipynb file."""
+    """A folder given to the grader holds no .py or .ipynb file.
+
+    Examples
+    --------
+    >>> from minilr.exercises.extract import NoSubmissions
+    >>> issubclass(NoSubmissions, ValueError)
+    True
+    """
 
 
 @dataclass
 class SourceFile:
-    """One file of a submission, read but not run."""
+    """One file of a submission, read but not run.
+
+    Examples
+    --------
+    >>> from minilr.exercises.extract import SourceFile
+    >>> SourceFile("alice.py", "module").functions
+    {}
+    """
 
     path: str
     kind: str  # "module" (.py, imported whole) or "chunks" (.ipynb)
@@ -78,6 +92,25 @@ def find_submissions(paths):
         For a path that does not exist.
     NoSubmissions
         For a folder with no ``.py`` or ``.ipynb`` file in it or its subfolders.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.extract import NoSubmissions, find_submissions
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "alice.py").write_text("x = 1\\n")
+    ...     _ = (Path(folder) / "test_alice.py").write_text("x = 2\\n")
+    ...     found = find_submissions([folder])
+    ...     empty = Path(folder) / "empty"
+    ...     empty.mkdir()
+    ...     try:
+    ...         find_submissions([empty])
+    ...     except NoSubmissions:
+    ...         print("no submissions")
+    no submissions
+    >>> len(found), [Path(f).name for f in found[0].files]
+    (1, ['alice.py'])
     """
     found = []
     for path in map(Path, paths):
@@ -178,7 +211,20 @@ def _read_notebook(path, sf):
 
 
 def read_file(path):
-    """A :class:`SourceFile`: its functions and chunks, or the reason it cannot be read."""
+    """A :class:`SourceFile`: its functions and chunks, or the reason it cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.extract import read_file
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "alice.py"
+    ...     _ = path.write_text("def cost(theta, X, y, lam=0):\\n    return 0.0\\n")
+    ...     sf = read_file(path)
+    >>> sf.kind, sf.error, sorted(sf.functions)
+    ('module', '', ['cost'])
+    """
     path = Path(path).resolve()
     sf = SourceFile(str(path), "chunks" if path.suffix == ".ipynb" else "module")
     if sf.kind == "chunks":

@@ -37,7 +37,17 @@ def _ova_data(seed, m, n, K, first_label):
 
 
 def one_vs_all_spec(seed=0, *, first_label=0, ones_in_X=False):
-    """``(X, y, K, lam) -> all_theta`` of shape (K, n+1), judged by the cost it reaches."""
+    """``(X, y, K, lam) -> all_theta`` of shape (K, n+1), judged by the cost it reaches.
+
+    Examples
+    --------
+    >>> from minilr.exercises.judges import one_vs_all_spec
+    >>> spec = one_vs_all_spec(ones_in_X=True)
+    >>> spec.exercise, spec.arg_names, spec.reference is None
+    ('one_vs_all', ('X', 'y', 'K', 'lam'), True)
+    >>> spec.cases[0].args[0].shape
+    (60, 4)
+    """
     cases = []
     for name, m, n, K, lam in [("3 classes, 60 samples, lam=0.1", 60, 3, 3, 0.1),
                                ("4 classes, 80 samples, lam=1", 80, 2, 4, 1.0)]:
@@ -123,7 +133,21 @@ def _fail(spec, case, key, sentence):
 
 
 def rand_initialize_weights_spec(seed=0):
-    """``(L_in, L_out) -> W`` of shape (L_out, 1 + L_in), uniform in [-0.12, 0.12], not symmetric."""
+    """``(L_in, L_out) -> W`` of shape (L_out, 1 + L_in), uniform in [-0.12, 0.12], not symmetric.
+
+    Examples
+    --------
+    >>> from minilr.exercises.judges import EPSILON_INIT, rand_initialize_weights_spec
+    >>> from minilr.exercises.runner import run_spec
+    >>> def init(L_in, L_out):
+    ...     rng = np.random.default_rng(0)
+    ...     return rng.uniform(-EPSILON_INIT, EPSILON_INIT, size=(L_out, 1 + L_in))
+    >>> spec = rand_initialize_weights_spec()
+    >>> run_spec(spec, init).passed
+    True
+    >>> run_spec(spec, lambda L_in, L_out: np.zeros((L_out, 1 + L_in))).mistakes
+    ('symmetric_initialization',)
+    """
     cases = (Case("L_in=3, L_out=4", (3, 4)), Case("L_in=10, L_out=6", (10, 6)), Case("L_in=1, L_out=2", (1, 2)))
     return Spec("rand_initialize_weights", cases, None, (), names=("W",), arg_names=("L_in", "L_out"),
                 judge=_judge_rand_init)

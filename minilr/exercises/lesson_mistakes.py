@@ -31,7 +31,15 @@ def logistic_cost(theta, X, t, lam, bias_penalised=False):
 
     .. math::
         J = \frac1m \sum_i [\log(1 + e^{z_i}) - t_i z_i] + \frac{\lambda}{2m} \sum_{j \ge 1} \theta_j^2
-    """
+
+    rExamples
+    r--------
+    r>>> from minilr.exercises.lesson_mistakes import logistic_cost
+    r>>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    r>>> J, grad = logistic_cost(np.zeros(2), X, np.array([0.0, 1.0]), lam=0.0)
+    r>>> round(float(J), 4), grad.tolist()
+    r(0.6931, [0.0, -0.25])
+    r"""
     m = X.shape[0]
     z = X @ theta
     softplus, h = _softplus_and_sigmoid(z)
@@ -42,7 +50,16 @@ def logistic_cost(theta, X, t, lam, bias_penalised=False):
 
 
 def fit_logistic(X, t, lam, bias_penalised=False):
-    """Parameters minimising :func:`logistic_cost`, to far tighter than a checker's tolerance."""
+    """Parameters minimising :func:`logistic_cost`, to far tighter than a checker's tolerance.
+
+    Examples
+    --------
+    >>> from minilr.exercises.lesson_mistakes import fit_logistic
+    >>> X = np.array([[1.0, -1.0], [1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> theta = fit_logistic(X, np.array([0.0, 1.0, 0.0, 1.0]), lam=1.0)
+    >>> theta.shape, bool(theta[1] > 0)
+    ((2,), True)
+    """
     theta0 = np.zeros(X.shape[1])
     result = minimize(logistic_cost, theta0, args=(X, t, lam, bias_penalised), jac=True,
                       method="L-BFGS-B", options={"gtol": 1e-12, "ftol": 1e-15, "maxiter": 2000})

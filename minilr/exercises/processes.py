@@ -50,7 +50,15 @@ def _kill(pgid):
 
 
 def kill_all():
-    """Kill every student's process still running (the grader was interrupted)."""
+    """Kill every student's process still running (the grader was interrupted).
+
+    Examples
+    --------
+    With no student's process running it does nothing:
+
+    >>> from minilr.exercises.processes import kill_all
+    >>> kill_all()
+    """
     with _LOCK:
         for pgid in list(_LIVE):
             _kill(pgid)

@@ -30,12 +30,26 @@ def _naive(z):
 
 
 def penalty(theta):
-    """:math:`\\sum_{j \\ge 1} \\theta_j^2`, the bias excluded."""
+    """:math:`\\sum_{j \\ge 1} \\theta_j^2`, the bias excluded.
+
+    Examples
+    --------
+    >>> from minilr.exercises.variants import penalty
+    >>> float(penalty(np.array([5.0, 1.0, 2.0])))
+    5.0
+    """
     return np.sum(theta[1:] ** 2)
 
 
 def bias_zeroed(theta):
-    """``[0, theta_1, ..., theta_n]``: the gradient of the penalty over 2."""
+    """``[0, theta_1, ..., theta_n]``: the gradient of the penalty over 2.
+
+    Examples
+    --------
+    >>> from minilr.exercises.variants import bias_zeroed
+    >>> bias_zeroed(np.array([5.0, 1.0, 2.0])).tolist()
+    [0.0, 1.0, 2.0]
+    """
     r = np.array(theta, dtype=float)
     r[0] = 0.0
     return r
@@ -99,7 +113,16 @@ def predict_one_vs_all_probabilities(all_theta, X, first_label=0):
 
 
 def nn_forward(Theta1, Theta2, X):
-    """Hidden activations with their ones column, and the output logits: ``(A2, Z3)``."""
+    """Hidden activations with their ones column, and the output logits: ``(A2, Z3)``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.variants import nn_forward
+    >>> Theta1, Theta2 = np.zeros((3, 3)), np.zeros((4, 4))
+    >>> A2, Z3 = nn_forward(Theta1, Theta2, np.ones((5, 2)))
+    >>> A2.shape, Z3.shape, A2[0].tolist()
+    ((5, 4), (5, 4), [1.0, 0.5, 0.5, 0.5])
+    """
     A2 = sigmoid(np.column_stack([np.ones(X.shape[0]), X]) @ Theta1.T)
     A2 = np.column_stack([np.ones(A2.shape[0]), A2])
     return A2, A2 @ Theta2.T
@@ -156,6 +179,20 @@ def nn_cost(nn_params, n_in, n_h, K, X, y, lam=0.0, first_label=0, *, bias_penal
     ``data_term`` is ``"logits"`` (exact, never overflows), ``"log_h"`` (the
     textbook log of a stable sigmoid: log(0) at large ``|z|``) or ``"naive"``
     (the textbook sigmoid, clipped).
+
+    Examples
+    --------
+    With all weights zero every output is 0.5, so each of the ``K = 2``
+    units costs :math:`\\log 2`:
+
+    >>> from minilr.exercises.variants import nn_cost
+    >>> X, y = np.ones((3, 2)), np.array([0, 1, 1])
+    >>> J, grad = nn_cost(np.zeros(2 * 3 + 2 * 3), 2, 2, 2, X, y, lam=1.0)
+    >>> round(float(J), 4), grad.shape
+    (1.3863, (12,))
+    >>> J, grad = nn_cost(np.zeros(12), 2, 2, 2, X, y, data_term="naive")
+    >>> round(float(J), 4)
+    1.3863
     """
     Theta1, Theta2 = _unroll(np.asarray(nn_params, dtype=float), int(n_in), int(n_h), int(K))
     m = X.shape[0]

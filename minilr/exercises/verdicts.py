@@ -26,12 +26,27 @@ _ERROR_KEYS = {"timeout", "raised"}
 
 
 def hide_values(text):
-    """The diagnosis without the expected and returned numbers (``J: expected 0.69, got 0.5``)."""
+    """The diagnosis without the expected and returned numbers (``J: expected 0.69, got 0.5``).
+
+    Examples
+    --------
+    >>> from minilr.exercises.verdicts import hide_values
+    >>> hide_values("case 'small': J: expected 0.69, got 0.5")
+    "case 'small': J: wrong value"
+    """
     return re.sub(r": expected [^,\]]+, got [^\];]+", ": wrong value", text)
 
 
 def submission_error(submission, message, max_points):
-    """The one record of a submission that could not be graded at all."""
+    """The one record of a submission that could not be graded at all.
+
+    Examples
+    --------
+    >>> from minilr.exercises.verdicts import submission_error
+    >>> record = submission_error("alice.py", "SyntaxError on line 3", 10)
+    >>> record["verdict"], record["points"], record["max_points"], record["exercise"]
+    ('error', 0.0, 10.0, None)
+    """
     return {"submission": submission, "exercise": None, "function": None, "verdict": "error", "mistakes": [],
             "points": 0.0, "max_points": float(max_points), "message": message, "profile": None}
 
@@ -53,7 +68,23 @@ def _error_message(result, calls, memory_mb):
 
 
 def record_for(submission, assignment, result, died, notes, strict, memory_mb, calls=()):
-    """One record: a graded function (``result``), a function whose process died, or a missing one."""
+    """One record: a graded function (``result``), a function whose process died, or a missing one.
+
+    Examples
+    --------
+    A function the submission lacks is ``missing``:
+
+    >>> from types import SimpleNamespace
+    >>> from minilr.exercises.verdicts import record_for
+    >>> exercise = SimpleNamespace(name="cost", points=5, functions=("cost", "costFunction"))
+    >>> profile = SimpleNamespace(name="ex2", strict=False)
+    >>> assignment = SimpleNamespace(profile=profile, exercise=exercise, function=None)
+    >>> record = record_for("alice.py", assignment, None, None, [], None, 512)
+    >>> record["exercise"], record["verdict"], record["points"]
+    ('ex2:cost', 'missing', 0.0)
+    >>> record["message"]
+    'no function `cost` or `costFunction` found'
+    """
     profile, exercise = assignment.profile, assignment.exercise
     record = {"submission": submission, "exercise": f"{profile.name}:{exercise.name}",
               "function": assignment.function, "verdict": "", "mistakes": [], "points": 0.0,
