@@ -46,7 +46,18 @@ MASTER_SUFFIX = "_solved"
 
 
 class MarkerError(ValueError):
-    """A master's markers do not pair up: a BEGIN without its END, an END without its BEGIN, or nesting."""
+    """A master's markers do not pair up: a BEGIN without its END, an END without its BEGIN, or nesting.
+
+    Examples
+    --------
+    >>> from minilr.exercises.assign import MarkerError, student_version
+    >>> cell = {"cell_type": "code", "source": "### BEGIN SOLUTION\\nz = X @ theta"}
+    >>> try:
+    ...     student_version({"cells": [cell]}, name="ex2_solved.ipynb")
+    ... except MarkerError as exc:
+    ...     print(exc)
+    ex2_solved.ipynb, cell 0, line 1: ### BEGIN SOLUTION is never closed; add ### END SOLUTION after the region.
+    """
 
 
 def _lines(source):
@@ -118,6 +129,24 @@ def student_version(master, name="master"):
     ------
     MarkerError
         If the markers of a cell do not pair up; the message names the cell and the line.
+
+    Examples
+    --------
+    A solution and a cell of hidden tests:
+
+    >>> from minilr.exercises.assign import student_version
+    >>> solution = ("def double(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n"
+    ...             "    ### END SOLUTION")
+    >>> hidden = "### BEGIN HIDDEN TESTS\\nassert double(2) == 4\\n### END HIDDEN TESTS"
+    >>> master = {"cells": [{"cell_type": "code", "source": s, "outputs": [], "execution_count": 1}
+    ...                     for s in (solution, hidden)]}
+    >>> student = student_version(master)
+    >>> len(student["cells"]), student["cells"][0]["execution_count"]
+    (1, None)
+    >>> print("".join(student["cells"][0]["source"]))
+    def double(x):
+        # YOUR CODE HERE
+        raise NotImplementedError("replace this line with your code")
     """
     cells = []
     for index, cell in enumerate(master["cells"]):
@@ -137,7 +166,19 @@ def student_version(master, name="master"):
 
 
 def student_path(master_path):
-    """``NAME.ipynb`` for a master ``NAME_solved.ipynb``, in the same folder."""
+    """``NAME.ipynb`` for a master ``NAME_solved.ipynb``, in the same folder.
+
+    Examples
+    --------
+    >>> from minilr.exercises.assign import student_path
+    >>> student_path("tutorials/exercises/ex2_solved.ipynb").as_posix()
+    'tutorials/exercises/ex2.ipynb'
+    >>> try:
+    ...     student_path("ex2.ipynb")
+    ... except ValueError as exc:
+    ...     print(str(exc).split(":")[0])
+    ex2.ipynb is not a master
+    """
     master_path = Path(master_path)
     if not master_path.stem.endswith(MASTER_SUFFIX):
         raise ValueError(f"{master_path} is not a master: a master's name ends in {MASTER_SUFFIX}.ipynb, and "
@@ -167,6 +208,20 @@ def build(master_path, output=None, check=False):
         The student notebook's path.
     up_to_date : bool
         Whether the file on disk already equalled the generated version.
+
+    Examples
+    --------
+    >>> import json
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.assign import build
+    >>> cell = {"cell_type": "code", "source": "x = 1", "outputs": [], "execution_count": 1}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     master = Path(folder) / "ex2_solved.ipynb"
+    ...     _ = master.write_text(json.dumps({"cells": [cell]}))
+    ...     path, up_to_date = build(master)
+    ...     print(path.name, up_to_date, build(master, check=True)[1])
+    ex2.ipynb False True
     """
     master_path = Path(master_path)
     output = Path(output) if output is not None else student_path(master_path)
@@ -206,6 +261,25 @@ def main(argv=None):
         0 on success (with ``--check``: every student version up to date);
         1 if ``--check`` found one out of date; 2 if a path, a name or a
         marker was wrong.
+
+    Examples
+    --------
+    >>> import contextlib
+    >>> import io
+    >>> import json
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.assign import main
+    >>> cell = {"cell_type": "code", "source": "x = 1", "outputs": [], "execution_count": 1}
+    >>> with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     _ = (Path(folder) / "ex2_solved.ipynb").write_text(json.dumps({"cells": [cell]}))
+    ...     status = main([folder]), main([folder, "--check"])
+    ...     printed = out.getvalue().replace(folder, "FOLDER")
+    >>> status
+    (0, 0)
+    >>> print(printed, end="")
+    FOLDER/ex2.ipynb: written
+    FOLDER/ex2.ipynb: up to date
     """
     parser = argparse.ArgumentParser(
         prog="python -m minilr.exercises.assign",

@@ -41,6 +41,14 @@ class GradeReport(list):
 
     One row per submission with its points and a badge per verdict
     (:func:`minilr.display.records_html`).
+
+    Examples
+    --------
+    >>> from minilr.exercises.batch import GradeReport
+    >>> from minilr.exercises.verdicts import submission_error
+    >>> report = GradeReport([submission_error("bob.py", "syntax error at line 3 of bob.py", 5)])
+    >>> isinstance(report, list), report[0]["verdict"], "bob.py" in report._repr_html_()
+    (True, 'error', True)
     """
 
     def _repr_html_(self):
@@ -244,6 +252,29 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Fork the students' processes from one warm process that has NumPy
         and SciPy imported (:class:`~minilr.exercises.processes.Zygote`);
         False starts a fresh interpreter for each.
+
+    Examples
+    --------
+    Three students' sigmoids, the exercise detected from the function's name
+    (a fresh process for each of the two that load):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.batch import grade
+    >>> answers = {"alice.py": "return np.exp(-np.logaddexp(0, -z))",
+    ...            "bob.py": "return 1 / (1 + np.exp(-z))", "carol.py": "return 1 / (1 + np.exp(-z)"}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name, line in answers.items():
+    ...         source = f"import numpy as np\\n\\ndef sigmoid(z):\\n    {line}\\n"
+    ...         _ = (Path(folder) / name).write_text(source)
+    ...     records = grade([folder], progress=False, fork=False)
+    >>> for r in records:
+    ...     print(r["submission"], r["exercise"], r["verdict"], r["mistakes"], f"{r['points']:g}/{r['max_points']:g}")
+    alice.py minilr:sigmoid pass [] 1/1
+    bob.py minilr:sigmoid fail ['unstable_sigmoid'] 0/1
+    carol.py None error [] 0/0
+    >>> records[2]["message"].startswith("syntax error at line 4 of carol.py")
+    True
     """
     profile = load_profile(profile) if profile is not None else None
     subs = find_submissions(paths)

@@ -26,7 +26,17 @@ __all__ = ["main", "add_arguments"]
 
 
 def add_arguments(parser):
-    """The options of ``check``, on an argparse parser (shared with ``python -m minilr``)."""
+    """The options of ``check``, on an argparse parser (shared with ``python -m minilr``).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from minilr.exercises.cli import add_arguments
+    >>> parser = add_arguments(argparse.ArgumentParser())
+    >>> args = parser.parse_args(["submissions/", "--profile", "ex2", "--report", "grades.csv"])
+    >>> args.paths, args.profile, args.report, args.timeout, args.memory, args.strict
+    (['submissions/'], 'ex2', 'grades.csv', 10.0, 2000, None)
+    """
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="submissions: .py or .ipynb files, or folders of them (a subfolder is one submission)")
     parser.add_argument("--profile", help=f"assignment: {', '.join(BUILTIN)} or a course's .toml file "
@@ -80,7 +90,24 @@ def run(args):
 
 
 def main(argv=None):
-    """``python -m minilr check`` with ``argv`` (``sys.argv[1:]`` if None); returns the exit status."""
+    """``python -m minilr check`` with ``argv`` (``sys.argv[1:]`` if None); returns the exit status.
+
+    Examples
+    --------
+    Grading a class is :func:`minilr.exercises.batch.grade`; here the grader is used wrongly,
+    which exits with status 2 and a line on stderr:
+
+    >>> import contextlib
+    >>> import io
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.cli import main
+    >>> with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     _ = (Path(folder) / "alice.py").write_text("def sigmoid(z):\\n    return z\\n")
+    ...     status = main([folder, "--only", "carol"])
+    >>> status, err.getvalue()
+    (2, "minilr check: no submission named 'carol'\\n")
+    """
     parser = add_arguments(argparse.ArgumentParser(
         prog="python -m minilr check",
         description="Grade students' functions (one file or a class) and say what is wrong."))

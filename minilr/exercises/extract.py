@@ -78,6 +78,31 @@ class SourceFile:
 
 @dataclass
 class Submission:
+    """One student's answer: a file, or a subfolder's files together (:func:`find_submissions`).
+
+    Attributes
+    ----------
+    name : str
+        The file's or the subfolder's name, as the report shows it.
+    files : list of Path
+        Its ``.py`` and ``.ipynb`` files.
+    folder : str
+        The folder it was found in (a file's folder), or the subfolder itself.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.extract import find_submissions
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     (Path(folder) / "bob").mkdir()
+    ...     for name in ("alice.py", "bob/ex2.py", "bob/helpers.py"):
+    ...         _ = (Path(folder) / name).write_text("x = 1\\n")
+    ...     alice, bob = find_submissions([folder])
+    >>> alice.name, bob.name, [f.name for f in bob.files]
+    ('alice.py', 'bob', ['ex2.py', 'helpers.py'])
+    """
+
     name: str
     files: list
     folder: str

@@ -364,6 +364,16 @@ def mistakes_for(exercise):
     Returns
     -------
     list of Mistake
+
+    Examples
+    --------
+    A mistake written in two forms has two entries with one key:
+
+    >>> from minilr.exercises.mistakes import mistakes_for
+    >>> [mk.key for mk in mistakes_for("sigmoid")]
+    ['sign_flipped', 'where_evaluates_both_branches', 'unstable_sigmoid', 'unstable_sigmoid']
+    >>> mistakes_for("no such exercise")
+    []
     """
     return [mk for mk in CATALOGUE if mk.exercise == exercise]
 

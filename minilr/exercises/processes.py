@@ -65,7 +65,20 @@ def kill_all():
 
 
 class Zygote:
-    """One warm process per class that forks the students' processes."""
+    """One warm process per class that forks the students' processes.
+
+    Examples
+    --------
+    :func:`~minilr.exercises.batch.grade` starts one per run and closes it at the end:
+
+    >>> from minilr.exercises.processes import Zygote
+    >>> zygote = Zygote()
+    >>> zygote.alive()
+    True
+    >>> zygote.close()
+    >>> zygote.alive()
+    False
+    """
 
     def __init__(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -142,7 +155,25 @@ def _events(fd, timeout, load_timeout):
 
 
 def run_worker(job, timeout, load_timeout, zygote=None):
-    """Run one job; yields its events, then ``{"event": "died", "reason", "returncode"}`` if it did not end."""
+    """Run one job; yields its events, then ``{"event": "died", "reason", "returncode"}`` if it did not end.
+
+    ``job`` names the files to load, the functions to call with their cases, and the
+    limits (:mod:`minilr.exercises.worker`); ``zygote`` forks the process, else a fresh
+    interpreter runs it.
+
+    Examples
+    --------
+    >>> from minilr.exercises.processes import run_worker
+    >>> source = "def sigmoid(z):\\n    return 0.5\\n"
+    >>> job = {"files": [{"path": "alice.py", "kind": "module", "source": source}],
+    ...        "functions": [{"name": "sigmoid", "n_outputs": 1, "cases": [(0.0,), (3.0,)]}],
+    ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "sys_path": []}
+    >>> events = list(run_worker(job, timeout=5.0, load_timeout=10.0))
+    >>> [e["event"] for e in events]
+    ['loaded', 'start', 'call', 'call', 'end']
+    >>> events[2]["value"], events[2]["error"]
+    ([{'shape': [], 'data': [0.5]}], None)
+    """
     with tempfile.TemporaryDirectory(prefix="minilr-grade-") as tmp:
         job_path = os.path.join(tmp, "job.pkl")
         with open(job_path, "wb") as f:

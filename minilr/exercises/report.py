@@ -66,7 +66,21 @@ def _gradescope_one(rs):
 
 
 def render(records, fmt):
-    """The report as text, in ``fmt`` (one of :data:`FORMATS`)."""
+    """The report as text, in ``fmt`` (one of :data:`FORMATS`).
+
+    Examples
+    --------
+    >>> from minilr.exercises.report import render
+    >>> records = [{"submission": "alice.py", "exercise": "ex2:cost", "function": "costFunction",
+    ...             "verdict": "fail", "mistakes": ["bias_regularized"], "points": 0.0,
+    ...             "max_points": 5.0, "message": "theta[0] is penalised", "profile": "ex2"}]
+    >>> print(render(records, "csv"), end="")
+    submission,ex2:cost,total,max_points,problems
+    alice.py,0,0,5,ex2:cost fail [bias_regularized]
+    >>> import json
+    >>> json.loads(render(records, "gradescope"))["tests"][0]["status"]
+    'failed'
+    """
     if fmt == "json":
         return json.dumps(records, indent=1) + "\n"
     if fmt == "csv":
@@ -80,7 +94,22 @@ def render(records, fmt):
 
 
 class ReportWriter:
-    """Collects records and rewrites ``path`` after each submission (write to a temporary, then rename)."""
+    """Collects records and rewrites ``path`` after each submission (write to a temporary, then rename).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.report import ReportWriter
+    >>> from minilr.exercises.verdicts import submission_error
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     writer = ReportWriter(Path(folder) / "grades.csv", "csv")
+    ...     writer.add([submission_error("bob.py", "syntax error at line 3 of bob.py", 5)])
+    ...     text = writer.path.read_text()
+    >>> print(text, end="")
+    submission,total,max_points,problems
+    bob.py,0,5,submission error: syntax error at line 3 of bob.py
+    """
 
     def __init__(self, path, fmt):
         self.path, self.fmt, self.records = Path(path), fmt, []
@@ -98,7 +127,24 @@ class ReportWriter:
 
 
 def table(records):
-    """The records as aligned text: one row per record, the messages of the non-passing ones below."""
+    """The records as aligned text: one row per record, the messages of the non-passing ones below.
+
+    Examples
+    --------
+    >>> from minilr.exercises.report import table
+    >>> records = [{"submission": "alice.py", "exercise": "ex2:cost", "function": "costFunction",
+    ...             "verdict": "pass", "mistakes": [], "points": 5.0, "max_points": 5.0,
+    ...             "message": "", "profile": "ex2"},
+    ...            {"submission": "bob.py", "exercise": "ex2:cost", "function": "cost",
+    ...             "verdict": "fail", "mistakes": ["missing_1_over_m"], "points": 0.0,
+    ...             "max_points": 5.0, "message": "the sum is not divided by m", "profile": "ex2"}]
+    >>> print(table(records))
+    submission  exercise  function      verdict  points  mistakes
+    alice.py    ex2:cost  costFunction  pass     5/5
+    bob.py      ex2:cost  cost          fail     0/5     missing_1_over_m
+    <BLANKLINE>
+    bob.py ex2:cost fail: the sum is not divided by m
+    """
     header = ("submission", "exercise", "function", "verdict", "points", "mistakes")
     rows = [(r["submission"], r["exercise"] or "-", r["function"] or "-", r["verdict"],
              f"{r['points']:g}/{r['max_points']:g}", ", ".join(r["mistakes"])) for r in records]
@@ -121,6 +167,14 @@ def summary(records):
     """The closing line of a run: submissions, verdict counts and points.
 
     For example ``3 submissions: 10 pass, 2 fragile, 1 fail (points 11/20)``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.report import summary
+    >>> records = [{"submission": name, "verdict": verdict, "points": points, "max_points": 5.0}
+    ...            for name, verdict, points in [("alice.py", "pass", 5.0), ("bob.py", "fail", 0.0)]]
+    >>> summary(records)
+    '2 submissions: 1 pass, 1 fail (points 5/10).'
     """
     counts = {}
     for r in records:

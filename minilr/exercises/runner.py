@@ -63,6 +63,23 @@ class CheckResult:
         True when the values were right on every ordinary case and only the
         extreme cases failed, by overflowing or returning NaN or inf (the
         textbook ``1 / (1 + np.exp(-z))``). ``passed`` is False then.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import minilr
+    >>> from minilr.exercises import check_sigmoid
+    >>> result = check_sigmoid(minilr.sigmoid)
+    >>> bool(result), result.n_cases
+    (True, 3)
+    >>> print(result)
+    PASS sigmoid: all 3 cases agree with minilr's reference.
+
+    The blackboard sigmoid has the right values but overflows at ``|z| = 1000``:
+
+    >>> result = check_sigmoid(lambda z: 1 / (1 + np.exp(-z)))
+    >>> result.passed, result.fragile, result.mistake, result.worst_case
+    (False, True, 'unstable_sigmoid', 'z from -1000 to 1000')
     """
 
     exercise: str
@@ -117,6 +134,14 @@ class Case:
         True for the cases of extreme inputs (``|z| = 1000``), where only a
         numerically careful function stays finite and quiet: failing only
         there makes a function fragile rather than wrong.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.exercises.runner import Case
+    >>> case = Case("large |z|", (np.array([-1000.0, 1000.0]),), extreme=True)
+    >>> case.name, case.args[0].tolist(), case.extreme
+    ('large |z|', [-1000.0, 1000.0], True)
     """
 
     name: str
@@ -150,6 +175,17 @@ def call_failure(exercise, call, case, n_cases, timeout, emitted=(), *, raised=F
     """The failed result when a call timed out, was not implemented or returned None (else None).
 
     With ``raised=True``, an exception the function raised stops the check too.
+
+    Examples
+    --------
+    >>> from minilr.exercises.calls import Call
+    >>> from minilr.exercises.runner import Case, call_failure
+    >>> case = Case("small", ())
+    >>> result = call_failure("cost", Call(value=None), case, 3, 10.0)
+    >>> result.mistakes, result.diagnosis
+    (('returned_none',), "returned None on case 'small': not implemented yet, or a missing `return`.")
+    >>> print(call_failure("cost", Call(value=0.69), case, 3, 10.0))
+    None
     """
     if call.timed_out:
         return _stop(exercise, "timeout", f"no answer within {timeout:g} s on case '{case.name}' "
@@ -199,6 +235,22 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
     Returns
     -------
     CheckResult
+
+    Examples
+    --------
+    A made-up exercise, ``double``, with one catalogued mistake:
+
+    >>> import numpy as np
+    >>> from minilr.exercises.catalogue import Mistake
+    >>> from minilr.exercises.runner import Case, run_check
+    >>> cases = [Case("small", (np.array([1.0, 2.0]),)), Case("negative", (np.array([-3.0, 0.5]),))]
+    >>> squared = Mistake("squared", "double", "It squares x; double it: `2 * x`.", lambda x: x ** 2)
+    >>> print(run_check("double", lambda x: x ** 2, cases, lambda x: 2 * x, [squared]))
+    FAIL double [squared]:
+      squared: It squares x; double it: `2 * x`. [case 'small': output[0]: expected 2, got 1]
+    >>> result = run_check("double", lambda x: 3 * x, cases, lambda x: 2 * x, [squared])
+    >>> result.mistakes, result.worst_case, result.worst_error
+    (('wrong_value',), 'negative', 3.0)
     """
     options = options or {}
     n = len(cases)
@@ -275,6 +327,15 @@ class Spec:
     ``judge(spec, calls) -> CheckResult``, when given, replaces the
     comparison with the reference (for exercises with no single right
     output, such as a random initialisation or a trained classifier).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.exercises.runner import Case, Spec, run_spec
+    >>> cases = (Case("small", (np.array([1.0, 2.0]),)), Case("zero", (np.zeros(3),)))
+    >>> spec = Spec("double", cases, reference=lambda x: 2 * x)
+    >>> print(run_spec(spec, lambda x: x + x))
+    PASS double: all 2 cases agree with minilr's reference.
     """
 
     exercise: str
@@ -300,6 +361,19 @@ def run_spec(spec, fn=None, *, calls=None, timeout=10.0, profile="minilr"):
     Returns
     -------
     CheckResult
+
+    Examples
+    --------
+    The cases and the reference of one of minilr's own checks:
+
+    >>> import numpy as np
+    >>> import minilr
+    >>> from minilr.exercises.checkers import SPECS
+    >>> spec = SPECS["sigmoid"]()
+    >>> run_spec(spec, minilr.sigmoid).passed
+    True
+    >>> run_spec(spec, lambda z: 1 / (1 + np.exp(z))).mistakes
+    ('sign_flipped',)
     """
     if spec.judge is not None:
         if calls is None:
