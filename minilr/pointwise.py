@@ -128,14 +128,16 @@ class BinaryCrossEntropy(CrossEntropy):
 
         since :math:`\sigma(z) = \frac12 (1 + \tanh u)`. One transcendental call
         gives the loss and the residual, nothing can overflow (:math:`0 \le t \le 1`)
-        and no array is made beyond the one for :math:`\tanh u`: on small data each NumPy call costs more
-        than its arithmetic, and batch gradient descent makes thousands.
+        and no array is made beyond the one for :math:`\tanh u`: on small data each
+        NumPy call costs more than its arithmetic, and batch gradient descent makes
+        thousands.
         """
         u = np.multiply(z, 0.5, out=z)  # halving is exact, so u is exactly z / 2
         tanh_u = np.tanh(u)
-        L = np.vdot(s, u) + u.size * _LOG_2 + offset  # log 2 for each of the m (x K) terms
+        L = np.vdot(s, u)
         t = np.abs(u, out=u)  # u is not needed any more
-        L += t.sum()
+        L = L + t.sum() + u.size * _LOG_2  # log 2 for each of the m (x K) terms
+        L += offset
         np.abs(tanh_u, out=t)  # tanh is odd: t = tanh|u|, cheaper than copysign back
         L -= np.log1p(t, out=t).sum()
         return float(L), np.add(tanh_u, s, out=tanh_u)  # 2r = tanh(u) + s
