@@ -101,9 +101,9 @@ def test_wheel_holds_the_package_and_its_data_and_no_tests_notebooks_or_benchmar
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "minilr").rglob("*.py")}
     assert {n for n in package if n.endswith(".py")} == modules
     assert package == modules | {f"minilr/data/{name}" for name in DATA_FILES}
-    # The data's provenance (its licences ask for it) travels among the licence files.
-    assert any(n.startswith(f"minilr-{minilr.__version__}.dist-info/")
-               and n.endswith("README.md") for n in names)
+    # The code's licence and the data's provenance (its licences ask for it) travel along.
+    info = [n for n in names if n.startswith(f"minilr-{minilr.__version__}.dist-info/")]
+    assert any(n.endswith("/LICENSE") for n in info) and any(n.endswith("README.md") for n in info)
     unwanted = [n for n in names if n.endswith(".ipynb") or "conftest" in n
                 or re.search(r"(^|/)(tests?|tutorials|benchmarks|bench_\w+\.py|test_\w+\.py)(/|$)", n)]
     assert not unwanted
