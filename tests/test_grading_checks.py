@@ -221,6 +221,20 @@ def test_unknown_profile_lists_the_builtin_ones():
         load_profile("ex5")
 
 
+@pytest.mark.parametrize("profile", ["ex2", "toml"])
+def test_spec_for_takes_a_profile_name_or_file_as_check_exercise_does(tmp_path, profile):
+    from minilr.exercises.profiles import spec_for
+
+    if profile == "toml":
+        profile = tmp_path / "course.toml"
+        profile.write_text("name = 'week3'\n[exercises.sig]\ncheck = 'sigmoid'\n")
+    exercise, named = ("sigmoid", "ex2:sigmoid") if profile == "ex2" else ("sig", "week3:sig")
+    assert spec_for(profile, exercise).exercise == named
+    assert spec_for(load_profile(profile), exercise).exercise == named
+    with pytest.raises(ProfileError, match="minilr, lesson, ex2, ex3, ex4"):
+        spec_for("ex5", "sigmoid")
+
+
 def test_pytest_fixture_accepts_a_profile(minilr_check):
     minilr_check("costFunctionReg", cost_function_reg, profile="ex2")
     minilr_check("sigmoid", textbook, profile="ex2")  # fragile, and ex2 is lenient

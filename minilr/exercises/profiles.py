@@ -318,6 +318,12 @@ def _toml_exercise(name, table, where, text, path):
 def spec_for(profile, exercise, seed=0):
     """The check of one exercise of a profile, in its students' signature.
 
+    Parameters
+    ----------
+    profile : Profile, str or path
+        A profile, or what :func:`load_profile` takes: a built-in name or a ``.toml`` file.
+    exercise : Exercise or str
+
     Returns
     -------
     Spec
@@ -325,7 +331,7 @@ def spec_for(profile, exercise, seed=0):
 
     Examples
     --------
-    >>> spec_for(load_profile("ex2"), "sigmoid").exercise
+    >>> spec_for("ex2", "sigmoid").exercise
     'ex2:sigmoid'
     """
     from dataclasses import replace
@@ -334,6 +340,7 @@ def spec_for(profile, exercise, seed=0):
     from .checkers import SPECS
     from .lesson_checkers import LESSON_SPECS
 
+    profile = load_profile(profile)
     ex = exercise if isinstance(exercise, Exercise) else profile.exercise(exercise)
     labels = {"first_label": ex.first_label}
     builders = {
