@@ -17,7 +17,7 @@ same bit for bit on every run and for any number of threads.
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -80,17 +80,22 @@ def use_blocks(X):
             and threading.current_thread() is threading.main_thread())
 
 
-def _threads(n_threads):
-    """A pool of ``n_threads`` threads and the BLAS thread controller, each made once."""
+def _threads(n_workers):
+    """A pool of ``n_workers`` threads (none for 0) and the BLAS thread controller, each made once."""
     global _controller
     with _lock:
         if _controller is None:
             from threadpoolctl import ThreadpoolController
 
             _controller = ThreadpoolController()
-        if n_threads not in _pools:
-            _pools[n_threads] = ThreadPoolExecutor(n_threads, thread_name_prefix="minilr-blocks")
-    return _pools[n_threads], _controller
+        if n_workers and n_workers not in _pools:
+            _pools[n_workers] = ThreadPoolExecutor(n_workers, thread_name_prefix="minilr-blocks")
+    return _pools.get(n_workers), _controller
+
+
+def _run(partial, run):
+    """One thread's share: ``partial`` over its blocks, in order."""
+    return [partial(*b) for b in run]
 
 
 def sum_over_blocks(partial, m, rows, n_threads=None):
@@ -106,7 +111,8 @@ def sum_over_blocks(partial, m, rows, n_threads=None):
         Rows per block (:func:`block_rows`).
     n_threads : int, optional
         Threads that share the blocks, each taking every n-th block; default:
-        the number of cores (at most 8). The result does not depend on it.
+        the number of cores (at most 8), the calling thread one of them. The
+        result does not depend on it.
 
     Returns
     -------
@@ -128,15 +134,15 @@ def sum_over_blocks(partial, m, rows, n_threads=None):
     n_threads = max(1, min(n_threads or os.cpu_count() or 1, 8, len(bounds)))
     # One task per thread, not per block: a task costs about as much as a small block.
     runs = [bounds[i::n_threads] for i in range(n_threads)]
-    pool, controller = _threads(n_threads)
+    pool, controller = _threads(n_threads - 1)  # the calling thread takes the first run
     # BLAS on one thread: its own threading would change a block's rounding with the load.
     with controller.limit(limits=1, user_api="blas"):
-        if n_threads == 1:
-            parts = [partial(*b) for b in bounds]
-        else:
-            done = pool.map(lambda run: [partial(*b) for b in run], runs)
-            by_thread = list(done)
-            parts = [by_thread[i % n_threads][i // n_threads] for i in range(len(bounds))]
+        others = [pool.submit(_run, partial, run) for run in runs[1:]]
+        try:
+            by_thread = [_run(partial, runs[0])] + [f.result() for f in others]
+        finally:
+            wait(others)  # none may still be running once BLAS has its threads back
+    parts = [by_thread[i % n_threads][i // n_threads] for i in range(len(bounds))]
     total = list(parts[0])
     for part in parts[1:]:
         for i, value in enumerate(part):
