@@ -75,8 +75,10 @@ def predict_binary_spec(seed=0):
     >>> spec = predict_binary_spec()
     >>> spec.arg_names, len(spec.cases)
     (('theta', 'X'), 4)
-    >>> run_spec(spec, lambda theta, X: (X @ theta > 0) * 1.0).passed
+    >>> run_spec(spec, lambda theta, X: (X @ theta >= 0) * 1.0).passed
     True
+    >>> run_spec(spec, lambda theta, X: (X @ theta > 0) * 1.0).mistakes  # 0 where h is exactly 0.5
+    ('round_half_to_even',)
     """
     rng = np.random.default_rng(seed)
     theta, X, _ = logistic_data(rng, 12, 3)

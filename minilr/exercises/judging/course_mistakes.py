@@ -90,7 +90,7 @@ def cost_gradient_mistakes(catalogue):
     >>> from minilr.exercises.judging.course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes
     >>> pairs = cost_gradient_mistakes(COURSE_CATALOGUE)
     >>> sorted({mk.key for mk in pairs})
-    ['column_vector_broadcast', 'log_sigmoid_of_one_minus_z']
+    ['column_vector_broadcast', 'gradient_as_column', 'log_sigmoid_of_one_minus_z']
     >>> {mk.exercise for mk in pairs}
     {'cost_gradient'}
     """

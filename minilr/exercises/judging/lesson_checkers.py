@@ -28,7 +28,7 @@ import numpy as np
 from ...gradcheck import numerical_gradient as _numerical_gradient
 from ...losses import softmax_cost_and_gradient
 from .lesson_mistakes import logistic_cost
-from .lesson_ova import check_train_one_vs_all, expecting
+from .judges import check_train_one_vs_all, expecting
 from .mistakes import mistakes_for
 from .runner import Case, Spec, diagnosis_line, run_spec
 
