@@ -64,7 +64,7 @@ class _Specs:
         self._specs = {}
 
     def __call__(self, profile, exercise):
-        key = (profile.name, profile.source, exercise.name)
+        key = (profile.name, profile.source, exercise.name, exercise.args)  # args: in the student's order
         if key not in self._specs:
             spec = spec_for(profile, exercise)
             if spec.reference is not None:  # as many outputs as the reference returns
@@ -78,7 +78,10 @@ def _decode_part(part):
         shape = part["shape"]
         if all(isinstance(s, int) and s >= 0 for s in shape) and len(part["data"]) == int(np.prod(shape)) \
                 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in part["data"]):
-            return np.array(part["data"], dtype=np.float64).reshape(shape)
+            array = np.array(part["data"], dtype=np.float64).reshape(shape)
+            kind = part.get("kind")  # what the student returned: the checkers name an np.matrix and a list
+            return array.view(np.matrix) if kind == "matrix" and array.ndim == 2 else \
+                list(array) if kind == "list" and array.ndim >= 1 else array
     name = part.get("type") if isinstance(part, dict) and isinstance(part.get("type"), str) else "object"
     return type(name, (), {})()  # no numbers: the checker says it returned a `name`
 
@@ -167,15 +170,9 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     for f in files:
         for name, names in f.calls.items():
             uses.setdefault(name, set()).update(names)
-    by_name = {}  # the exercises in the profile's order: sigmoid is blamed before the gradient calling it
-    for i, result in results.items():
-        name = plan[i][0].function
-        called = {n: by_name[n] for n in sorted(uses.get(name, ())) if n in by_name}
-        results[i] = blame(result, name, called)
-        if name not in by_name or not results[i].passed:  # graded under several profiles: its failure
-            by_name[name] = results[i]
-    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes, strict, memory_mb, calls[i])
-               for i in graded]
+    results = _blamed(results, {i: plan[i][0].function for i in results}, uses)
+    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes + [plan[i][0].note] * bool(
+        plan[i][0].note), strict, memory_mb, calls[i]) for i in graded]
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -186,6 +183,31 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                                  + (f"profile '{profile.name}'" if given else "any profile")
                                  + (f" (found: {', '.join(sorted(functions))})" if functions else ""), 0)]
     return records
+
+
+def _reach(name, uses):
+    """The names ``name`` calls: directly (first, sorted), then through the functions it calls (sorted)."""
+    direct = sorted(uses.get(name, ()))
+    seen, todo, further = set(direct) | {name}, list(direct), []
+    while todo:
+        new = sorted(set(uses.get(todo.pop(0), ())) - seen)
+        seen.update(new)
+        todo.extend(new)
+        further.extend(new)
+    return direct + sorted(further)
+
+
+def _blamed(results, names, uses):
+    """Each result judged by its own values (:func:`~minilr.exercises.judging.depends.blame`), callees first."""
+    reach = {i: _reach(names[i], uses) for i in results}
+    graded = set(names.values())
+    by_name, todo = {}, list(results)
+    while todo:  # a function whose graded callees are all judged, else (a cycle) the first left
+        i = next((i for i in todo if all(n in by_name for n in reach[i] if n in graded)), todo[0])
+        todo.remove(i)
+        results[i] = blame(results[i], names[i], {n: by_name[n] for n in reach[i] if n in by_name})
+        by_name[names[i]] = results[i]
+    return results
 
 
 def _missing(profile, exercise):

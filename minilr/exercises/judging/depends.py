@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from .diagnose import diagnosis_line
 
-__all__ = ["names_called", "blame", "dependency_results", "without_broken"]
+__all__ = ["names_called", "reachable", "blame", "dependency_results", "without_broken"]
 
 # The generic keys a broken helper explains: they are dropped when it is blamed.
 _UNEXPLAINED = {"wrong_value", "wrong_shape", "not_finite", "numeric_warning"}
@@ -71,6 +71,34 @@ def _right_but_for(result, names):
             f"comes from {yours}, graded on its own.")
     return replace(result, passed=True, diagnosis=note, mistakes=(), worst_case=None, worst_error=0.0,
                    fragile=False)
+
+
+def reachable(fn):
+    """The global names ``fn`` calls, directly (first, sorted) or through its module's functions (then, sorted).
+
+    Examples
+    --------
+    >>> from minilr.exercises.judging.depends import reachable
+    >>> def sigmoid(z):
+    ...     return 1 / (1 + exp(-z))
+    >>> def gradient(theta, X, y):
+    ...     return X.T @ (sigmoid(X @ theta) - y)
+    >>> def step(theta, X, y):
+    ...     return theta - gradient(theta, X, y)
+    >>> reachable(step)
+    ['gradient', 'T', 'exp', 'sigmoid']
+    """
+    space, own = getattr(fn, "__globals__", {}), getattr(fn, "__name__", "")
+    direct = sorted(names_called(fn) - {own})
+    seen, todo, further = set(direct) | {own}, list(direct), []
+    while todo:
+        other = space.get(todo.pop(0))
+        if isinstance(other, types.FunctionType) and other.__globals__ is space:
+            new = sorted(names_called(other) - seen)
+            seen.update(new)
+            todo.extend(new)
+            further.extend(new)
+    return direct + sorted(further)
 
 
 def blame(result, function, broken, own=None):
@@ -184,7 +212,7 @@ def dependency_results(fn, profile, check):
     found, references = {}, {}
     space = getattr(fn, "__globals__", {})
     active = _checking.get()
-    for name in sorted(names_called(fn) - {own_name} - active):
+    for name in [n for n in reachable(fn) if n not in active]:
         other = space.get(name)
         exercise = next((e for e in profile.exercises if name in e.functions), None)
         if exercise is None or not callable(other):
@@ -215,5 +243,12 @@ def without_broken(fn, references):
     """
     if not references or not isinstance(fn, types.FunctionType):
         return None
-    return types.FunctionType(fn.__code__, {**fn.__globals__, **references}, fn.__name__, fn.__defaults__,
-                              fn.__closure__)
+    space = {**fn.__globals__, **references}
+    for name, value in space.items():  # the functions it calls call the references too (a step's gradient)
+        if isinstance(value, types.FunctionType) and value.__globals__ is fn.__globals__ and name not in references:
+            space[name] = _rebound(value, space)
+    return _rebound(fn, space)
+
+
+def _rebound(fn, space):
+    return types.FunctionType(fn.__code__, space, fn.__name__, fn.__defaults__, fn.__closure__)

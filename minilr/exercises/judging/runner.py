@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .catalogue import NP_MATRIX
 from .calls import Call, call_quietly, call_with_limits, changed_arguments  # noqa: F401
 from .compare import ATOL, RTOL, all_finite, as_arrays, error_between, evidence, same, shapes  # noqa: F401
 from .depends import blame, without_broken
@@ -284,12 +285,23 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
         at = len(keys) if keys else 0
         keys.insert(at, "mutates_input")
         lines.insert(at, _mutation_line(changed[0], arg_names))
+    matrix = next((s for s in seen if _holds_matrix(s.call.value)), None)
+    if matrix is not None and not matrix.ok:  # its 2-D shape explains the shape keys: one cause, one key
+        keys[:] = ["np_matrix", *(k for k in keys if k not in ("wrong_shape", "gradient_as_column"))]
+        lines[:] = [diagnosis_line("np_matrix", NP_MATRIX, matrix.case.name),
+                    *(x for x in lines if x.split(":")[0] in keys)]
     worst = max(failing, key=lambda s: s.error) if failing else changed[0]
     fragile = not changed and not ordinary and _fragile(seen)
     if fragile:
         lines.insert(0, "Right values on every ordinary case, but not at the extreme inputs:")
     return CheckResult(exercise, False, "\n".join(lines), tuple(dict.fromkeys(keys)), worst.case.name,
                        worst.error, n, tuple(emitted), fragile)
+
+
+def _holds_matrix(value):
+    """Did the student return an np.matrix (or a tuple holding one)?"""
+    parts = value if isinstance(value, tuple) else (value,)
+    return any(isinstance(p, np.matrix) for p in parts)
 
 
 def _fragile(seen):
