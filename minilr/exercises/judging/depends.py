@@ -66,7 +66,7 @@ def _verdict_words(theirs):
 
 def _right_but_for(result, names):
     """A passed result: the function's own values are right; the extreme inputs' trouble is its callees'."""
-    yours = ", ".join(f"your `{n}`" for n in names)
+    yours = " and ".join(", ".join(f"your `{n}`" for n in names).rsplit(", ", 1))
     note = (f"all {result.n_cases} cases agree with minilr's reference; at the extreme inputs, the RuntimeWarning "
             f"comes from {yours}, graded on its own.")
     return replace(result, passed=True, diagnosis=note, mistakes=(), worst_case=None, worst_error=0.0,
