@@ -368,3 +368,21 @@ def test_the_class_grader_names_a_list_from_one_vs_all_and_an_np_matrix(tmp_path
     assert (records["ex3:oneVsAll"]["verdict"], records["ex3:oneVsAll"]["mistakes"]) == ("fail", ["returns_list"])
     matrix = records["ex2:costFunction"]
     assert (matrix["verdict"], matrix["mistakes"]) == ("fail", ["np_matrix"]), matrix["message"]
+
+
+def nn_cost_log_h(nn_params, n_in, n_h, K, X, y, lambda_=0.0):
+    """The network's cost from log(h) of a stable sigmoid: right, but log(0) at |z| = 1000."""
+    T1 = nn_params[: n_h * (n_in + 1)].reshape(n_h, n_in + 1)
+    T2 = nn_params[n_h * (n_in + 1):].reshape(K, n_h + 1)
+    m = X.shape[0]
+    a2 = np.column_stack([np.ones(m), expit(np.column_stack([np.ones(m), X]) @ T1.T)])
+    h = expit(a2 @ T2.T)
+    Y = np.eye(K)[y]
+    J = -np.sum(Y * np.log(h) + (1 - Y) * np.log(1 - h)) / m
+    J += lambda_ / (2 * m) * (np.sum(T1[:, 1:] ** 2) + np.sum(T2[:, 1:] ** 2))
+    return J, nn_cost(nn_params, n_in, n_h, K, X, y, lambda_)[1]
+
+
+def test_fragile_means_the_same_for_the_network_cost():
+    result = check_exercise(nn_cost_log_h, "nnCostFunction", profile="ex4")
+    assert not result.passed and result.fragile and result.mistakes == ("log_of_zero",), str(result)
