@@ -18,7 +18,11 @@ def predict(theta, X):
 
 def costFunctionReg(theta, X, y, lambda_):
     m, n = X.shape
-    J, grad = costFunction(theta, X, y)
-    t = theta.reshape((n, 1)).copy()
+    theta = theta.reshape((n, 1))
+    y = y.reshape((m, 1))
+    z = X.dot(theta)
+    t = theta.copy()
     t[0] = 0
-    return J + lambda_ / (2 * m) * float(np.sum(t ** 2)), grad + lambda_ / m * t
+    J = float(np.sum(np.logaddexp(0, z) - y * z) / m) + lambda_ / (2 * m) * float(np.sum(t ** 2))
+    grad = X.T.dot(sigmoid(z) - y) / m + lambda_ / m * t
+    return J, grad
