@@ -1,5 +1,9 @@
 import numpy as np
-from scipy.special import expit as sigmoid
+from scipy.special import expit
+
+
+def sigmoid(z):
+    return expit(z)
 
 
 def costFunction(theta, X, y):
