@@ -159,7 +159,7 @@ def corpus_run(tmp_path_factory):
 def test_manifest_lists_every_submission_on_disk():
     submissions = {r["submission"] for r in EXPECTED}
     on_disk = {p.name for p in CLASS.iterdir() if p.name != "__pycache__"}
-    assert submissions == on_disk, f"only in expected.json: {submissions - on_disk}; only on disk: {on_disk - submissions}"
+    assert submissions == on_disk, f"only in expected.json: {submissions - on_disk}; on disk: {on_disk - submissions}"
     assert len(submissions) >= 40
     assert len(list(CLASS.glob("*.ipynb"))) >= 10 and len(list(CLASS.glob("*.py"))) >= 10
     assert sum((CLASS / s).is_dir() for s in submissions) >= 4
