@@ -29,7 +29,7 @@ vertical-align:top}th{background:#f6f8fa}td.count{text-align:right}.muted{color:
 .badge{color:#fff;padding:0 6px;border-radius:3px;font-weight:bold;font-size:.85em}
 .row{display:flex;flex-wrap:wrap;gap:2em;align-items:flex-start}.list{margin:.2em 0 .6em 1em}
 .student{border-top:1px solid #d8dee4;margin-top:.8em}.student h3{margin:.5em 0 .2em}
-nav a{margin-right:1em}code{background:#f3f4f6;padding:0 3px}
+nav{display:flex;flex-wrap:wrap;gap:.2em 1em}code{background:#f3f4f6;padding:0 3px}
 """
 
 

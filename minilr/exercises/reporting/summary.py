@@ -47,7 +47,7 @@ def explain(key):
     from ..mistakes import CATALOGUE
 
     message = next((m.message for m in CATALOGUE if m.key == key), "")
-    first = re.split(r"(?<=[.;])\s", message, maxsplit=1)[0]
+    first = re.split(r"(?<=\.)\s", message, maxsplit=1)[0]
     return first if len(first) <= 200 else first[:199] + "…"
 
 
