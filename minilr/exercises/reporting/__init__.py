@@ -1,1 +1,4 @@
-"""Reporting a graded class: tables and files of records, the class report, feedback, Gradescope."""
+"""Reporting a graded class: the table, the summary and the report files.
+
+:mod:`.report` writes the records as JSON, CSV or Gradescope's ``results.json``.
+"""
