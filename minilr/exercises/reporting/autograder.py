@@ -18,18 +18,18 @@ Both scripts read ``AUTOGRADER_ROOT`` in place of ``/autograder``, so the
 whole route runs in a temporary folder in the tests.
 """
 
+import contextlib
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
-from .gradescope import VISIBILITIES, results_json
+from .gradescope import VISIBILITIES
 
-__all__ = ["build_zip", "run", "SETUP_SH", "RUN_AUTOGRADER", "AutograderError"]
+__all__ = ["build_zip", "build_wheel", "gather", "SETUP_SH", "RUN_AUTOGRADER", "AutograderError"]
 
 SETTINGS = "minilr-autograder.json"
 
@@ -125,7 +125,7 @@ def build_zip(out, profile, *, support=(), visibility="visible", timeout=None, m
     >>> names
     ['minilr-autograder.json', 'run_autograder', 'setup.sh', 'wheels/minilr-0.1.0-py3-none-any.whl']
     """
-    from ..profiles import BUILTIN, load_profile
+    from ..judging.profiles import BUILTIN, load_profile
 
     if visibility not in VISIBILITIES:
         raise AutograderError(f"unknown visibility '{visibility}': use one of {', '.join(VISIBILITIES)}.")
@@ -161,33 +161,45 @@ def build_zip(out, profile, *, support=(), visibility="visible", timeout=None, m
         return sorted(archive.namelist())
 
 
-def _failure(message, started):
-    return {"score": 0.0, "execution_time": int(time.monotonic() - started) + 1, "output": message,
-            "output_format": "md", "tests": []}
+@contextlib.contextmanager
+def gather(root):
+    """``(submission, settings)`` of a Gradescope run: the student's files beside the support files.
 
+    The submission is copied into a temporary folder with the support files
+    (which replace a student's file of the same name); the support files are
+    importable and readable there but not graded. ``submission`` is None when
+    the student handed in no ``.py`` or ``.ipynb`` file. ``settings["profile"]``
+    is the built-in name or the path of the TOML file.
 
-def run(root):
-    """Grade ``ROOT/submission`` as one submission and write ``ROOT/results/results.json``; the exit status.
-
-    Whatever the student handed in, a valid ``results.json`` is written (a
-    submission that cannot be graded scores 0 with the reason as its output).
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.reporting.autograder import gather
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     root = Path(root)
+    ...     for folder in ("source/support", "submission"):
+    ...         (root / folder).mkdir(parents=True)
+    ...     _ = (root / "source" / "minilr-autograder.json").write_text(json.dumps(
+    ...         {"profile": "ex2", "visibility": "visible", "support": ["utils.py"]}))
+    ...     _ = (root / "source" / "support" / "utils.py").write_text("def sigmoid(z):\\n    return z\\n")
+    ...     _ = (root / "submission" / "ex2.py").write_text("def sigmoid(z):\\n    return z\\n")
+    ...     with gather(root) as (submission, settings):
+    ...         graded = [p.name for p in submission.files]
+    >>> graded, settings["profile"]
+    (['ex2.py'], 'ex2')
     """
-    from ..batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, _Specs, grade_submission
-    from ..extract import Submission, is_submission_file
-    from ..profiles import load_profile
+    from ..reading.extract import Submission, is_submission_file
 
-    started = time.monotonic()
     root = Path(root)
-    source, results = root / "source", root / "results"
-    results.mkdir(parents=True, exist_ok=True)
+    source = root / "source"
     settings = json.loads((source / SETTINGS).read_text(encoding="utf-8"))
-    profile = settings["profile"]
-    profile = load_profile(source / profile if profile.startswith("profile/") else profile)
+    if settings["profile"].startswith("profile/"):
+        settings["profile"] = str(source / settings["profile"])
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder) / "submission"
-        submitted = root / "submission"
-        if submitted.is_dir():
-            shutil.copytree(submitted, work, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        if (root / "submission").is_dir():
+            shutil.copytree(root / "submission", work, ignore=shutil.ignore_patterns("__pycache__", ".*"))
         else:
             work.mkdir()
         support = set()
@@ -201,15 +213,4 @@ def run(root):
                 support.add(Path(name))
         files = sorted(p for p in work.rglob("*") if p.is_file() and is_submission_file(p)
                        and p.relative_to(work) not in support)
-        if not files:
-            out = _failure("No `.py` or `.ipynb` file was found in your submission: upload your notebook "
-                           "or your Python file.", started)
-        else:
-            records = grade_submission(Submission("submission", files, str(work)), profile, _Specs(),
-                                       timeout=settings.get("timeout") or DEFAULT_TIMEOUT,
-                                       memory_mb=settings.get("memory_mb") or DEFAULT_MEMORY_MB)
-            out = results_json(records, visibility=settings.get("visibility", "visible"),
-                               execution_time=time.monotonic() - started)
-    (results / "results.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    print(f"minilr: {out['score']:g} points; results in {results / 'results.json'}")
-    return 0
+        yield (Submission("submission", files, str(work)) if files else None), settings

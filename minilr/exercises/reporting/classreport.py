@@ -253,7 +253,7 @@ def write_class_report(path, records, meta=None, *, changed=None, feedback=None)
     >>> import tempfile
     >>> from pathlib import Path
     >>> from minilr.exercises.reporting.classreport import write_class_report
-    >>> from minilr.exercises.verdicts import submission_error
+    >>> from minilr.exercises.judging.verdicts import submission_error
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = write_class_report(Path(folder) / "class.html", [submission_error("bob.py", "timed out", 5)])
     ...     text = path.read_text()

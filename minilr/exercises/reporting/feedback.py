@@ -205,7 +205,7 @@ def write_feedback(records, folder):
     >>> import tempfile
     >>> from pathlib import Path
     >>> from minilr.exercises.reporting.feedback import write_feedback
-    >>> from minilr.exercises.verdicts import submission_error
+    >>> from minilr.exercises.judging.verdicts import submission_error
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     names = write_feedback([submission_error("bob.py", "syntax error at line 3", 5)], folder)
     ...     files = sorted(p.name for p in Path(folder).iterdir())

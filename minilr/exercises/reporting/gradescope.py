@@ -74,7 +74,7 @@ def results_for_class(records, *, visibility="visible"):
     Examples
     --------
     >>> from minilr.exercises.reporting.gradescope import results_for_class
-    >>> from minilr.exercises.verdicts import submission_error
+    >>> from minilr.exercises.judging.verdicts import submission_error
     >>> sorted(results_for_class([submission_error("a.py", "x", 1), submission_error("b.py", "y", 1)]))
     ['a.py', 'b.py']
     """

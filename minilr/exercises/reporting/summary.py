@@ -44,7 +44,7 @@ def explain(key):
     """
     if key in _FOUND:
         return _FOUND[key]
-    from ..mistakes import CATALOGUE
+    from ..judging.mistakes import CATALOGUE
 
     message = next((m.message for m in CATALOGUE if m.key == key), "")
     first = re.split(r"(?<=\.)\s", message, maxsplit=1)[0]
