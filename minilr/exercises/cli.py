@@ -126,11 +126,11 @@ def run(args):
         if writer and (changed is not None or feedback):
             target = args.report
             writer.finish(changed, feedback)
-    except (ProfileError, FileNotFoundError, NoSubmissions, ReportFileError) as exc:
-        print(f"minilr check: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
+    except OSError as exc:  # FileNotFoundError for a missing submission, or an output that cannot be written
         print(f"minilr check: {_cannot_write(target, exc) if target else exc}", file=sys.stderr)
+        return 2
+    except (ProfileError, NoSubmissions, ReportFileError) as exc:
+        print(f"minilr check: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         where = f"; {writer.path} holds the {len(writer.records)} records graded so far" if writer else ""
@@ -170,11 +170,14 @@ def run_report(args):
     """``python -m minilr report``: the exit status."""
     from .reporting.classreport import write_class_report
 
-    target = None
     try:
         meta, records = read_report(args.report)
         changed = changes(_earlier(args.compare, meta.get("profile")), records) if args.compare else None
-        feedback = None
+    except (FileNotFoundError, ReportFileError) as exc:
+        print(f"minilr report: {exc}", file=sys.stderr)
+        return 2
+    target, feedback = None, None
+    try:
         if args.feedback:
             target = args.feedback
             stems = write_feedback(records, args.feedback)
@@ -182,11 +185,8 @@ def run_report(args):
         if args.html:
             target = args.html
             write_class_report(args.html, records, meta, changed=changed, feedback=feedback)
-    except (FileNotFoundError, ReportFileError) as exc:
-        print(f"minilr report: {exc}", file=sys.stderr)
-        return 2
     except OSError as exc:
-        print(f"minilr report: {_cannot_write(target, exc) if target else exc}", file=sys.stderr)
+        print(f"minilr report: {_cannot_write(target, exc)}", file=sys.stderr)
         return 2
     print(summary(records) + (f" Class report: {args.html}." if args.html else ""))
     if feedback:

@@ -26,7 +26,7 @@ def bars_svg(items, *, width=560, label_width=210, colour="#cf222e", title="bars
     """
     row, bar_width = 22, width - label_width - 90
     parts = [f'<svg class="chart" width="{width}" height="{row * len(items) + 6}" role="img" '
-             f'aria-label="{_e(title)}" xmlns="http://www.w3.org/2000/svg">']
+             f'aria-label="{_e(title)}">']
     for i, (label, count, total, href) in enumerate(items):
         y = 3 + i * row
         length = bar_width * count / total if total else 0
@@ -56,7 +56,7 @@ def verdicts_svg(counts, *, width=560, label_width=210):
     row, bar_width = 24, width - label_width - 10
     legend = 20
     parts = [f'<svg class="chart" width="{width}" height="{legend + row * len(counts) + 6}" role="img" '
-             f'aria-label="verdicts per exercise" xmlns="http://www.w3.org/2000/svg">']
+             f'aria-label="verdicts per exercise">']
     x = label_width
     for verdict, colour in COLOURS.items():
         parts.append(f'<rect x="{x}" y="3" width="10" height="10" fill="{colour}"/>'

@@ -16,8 +16,9 @@ from .summary import explain
 __all__ = ["split_message", "record_markdown", "submission_markdown", "submission_html", "write_feedback",
            "feedback_name", "markdown_html", "FRAGILE_NOTE"]
 
-FRAGILE_NOTE = ("Fragile: the values are right on every ordinary case, but the function overflows or returns "
-                "NaN/inf at extreme inputs (|z| = 1000). {scored}")
+FRAGILE_NOTE = ("Fragile: right values on every ordinary case, but overflow, NaN or inf at the extreme inputs "
+                "(|z| = 1000); {scored}.")
+_FRAGILE_LEAD = "Right values on every ordinary case, but not at the extreme inputs"
 _NOTE = re.compile(r"\s*\(Note: (.*)\.\)\s*$", re.S)
 
 
@@ -38,13 +39,12 @@ def split_message(message):
 
 def _scored(r):
     if r["verdict"] == "fragile":
-        return "It keeps its points in this profile; compute from exp(-|z|) to make it robust."
-    return "Fragile, scored as a failure in this profile: compute from exp(-|z|) to make it robust."
+        return "full points in this profile, but the diagnosis says how to make it robust"
+    return "fragile, scored as a failure in this profile"
 
 
 def _is_fragile(r):
-    return r["verdict"] == "fragile" or (r["verdict"] == "fail" and "unstable_sigmoid" in r["mistakes"]
-                                         and len(r["mistakes"]) == 1 and "overflow" in r["message"].lower())
+    return r["verdict"] == "fragile" or (r["verdict"] == "fail" and (r["message"] or "").startswith(_FRAGILE_LEAD))
 
 
 def _title(r):
@@ -71,6 +71,8 @@ def record_markdown(r, level=3):
     keyed = set()
     for line in lines:
         key, _, rest = line.partition(": ")
+        if line.startswith(_FRAGILE_LEAD):
+            continue  # said by the note below
         if key in r["mistakes"] and rest:
             keyed.add(key)
             out.append(f"- **{key}**: {rest}")
@@ -115,7 +117,7 @@ def submission_markdown(name, records):
         out += ["## Notes on loading your submission", "", *(f"- {n}" for n in notes), ""]
     if all(r["verdict"] == "pass" for r in records):
         out += ["Every exercise agrees with the reference on every case.", ""]
-    return "\n".join(out)
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _inline(text):
