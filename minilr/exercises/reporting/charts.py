@@ -102,7 +102,7 @@ def histogram_svg(points, max_points, *, width=280, height=110):
     top, base, n = max(counts) or 1, height - 18, len(edges)
     step = (width - 10) / n
     parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="points distribution" '
-             f'xmlns="http://www.w3.org/2000/svg"><line x1="4" y1="{base}" x2="{width - 4}" y2="{base}" '
+             f'><line x1="4" y1="{base}" x2="{width - 4}" y2="{base}" '
              'stroke="#8c959f"/>']
     for i, (edge, c) in enumerate(zip(edges, counts)):
         x, h = 6 + i * step, (base - 16) * c / top
