@@ -24,6 +24,8 @@ _FOUND = {
     "wrong_shape": "It returns an array of the wrong shape.",
     "wrong_type": "It returns the wrong type of value.",
     "returned_none": "It returns None: a `return` is missing.",
+    "not_implemented": "Not implemented yet: it still raises NotImplementedError.",
+    "not_a_function": "It is not a function.",
     "not_finite": "It returns NaN or inf.",
     "numeric_warning": "It emits a numerical warning (overflow, division by zero).",
     "timeout": "It runs for too long (an endless loop, or far too much work).",
