@@ -148,6 +148,19 @@ def grade_one(submission, profile, **options):
     """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
 
     ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.batch import grade_one
+    >>> from minilr.exercises.reading.extract import Submission
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "answer.py"
+    ...     _ = path.write_text("def sigmoid(z)\\n    return z\\n")
+    ...     (record,) = grade_one(Submission("answer", [path], folder), "ex2")
+    >>> record["verdict"], record["message"].startswith("syntax error at line 1")
+    ('error', True)
     """
     return grade_submission(submission, load_profile(profile), _Specs(), **options)
 

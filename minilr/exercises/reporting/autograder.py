@@ -59,7 +59,17 @@ _LEFTOVERS = (".git", ".venv", "*.egg-info", "build", "dist", "__pycache__", ".p
 
 
 class AutograderError(ValueError):
-    """The zip cannot be built as asked (no checkout to build the wheel from, a missing support file...)."""
+    """The zip cannot be built as asked (no checkout to build the wheel from, a missing support file...).
+
+    Examples
+    --------
+    >>> from minilr.exercises.reporting.autograder import AutograderError, build_zip
+    >>> try:
+    ...     build_zip("autograder.zip", "ex2", visibility="sometimes")
+    ... except AutograderError as exc:
+    ...     print(exc)
+    unknown visibility 'sometimes': use one of visible, after_due_date, after_published, hidden.
+    """
 
 
 def _checkout():
@@ -75,6 +85,14 @@ def build_wheel(folder):
 
     The checkout is copied first without its build leftovers, so a stale
     ``egg-info`` cannot leave a file out of the wheel.
+
+    Examples
+    --------
+    Building takes a few seconds (``tests/test_autograder.py`` builds one); here, only where it builds from:
+
+    >>> from minilr.exercises.reporting.autograder import _checkout
+    >>> (_checkout() / "pyproject.toml").is_file()
+    True
     """
     root = _checkout()
     source = Path(folder) / "src"

@@ -23,7 +23,21 @@ _RECORD_KEYS = {"submission", "exercise", "function", "verdict", "mistakes", "po
 
 
 class ReportFileError(ValueError):
-    """A JSON report that cannot be used: another version, corrupt, or another profile."""
+    """A JSON report that cannot be used: another version, corrupt, or another profile.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.reporting.gradesfile import ReportFileError, read_report
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "grades.json").write_text("[]")
+    ...     try:
+    ...         read_report(Path(folder) / "grades.json")
+    ...     except ReportFileError as exc:
+    ...         print(str(exc).split(", without")[0][-22:])
+    a bare list of records
+    """
 
 
 def _version():
