@@ -188,10 +188,13 @@ def _students(records, page, feedback, here):
             stem = Path(os.path.relpath(feedback[name], here)).as_posix()
             links = f' <span class="muted">(feedback files: <a href="{_e(stem)}.md">md</a>, ' \
                     f'<a href="{_e(stem)}.html">html</a>)</span>'
-        body = "\n\n".join(record_markdown(r, level=4) for r in rs)
-        inner = markdown_html(body, name).split("<body>", 1)[1].rsplit("</body>", 1)[0]
+        rows = [[f"<td>{_e(r['exercise'] or 'whole submission')}</td>", f"<td>{_e(r['function'] or '-')}</td>",
+                 f"<td>{_badge(r['verdict'])}</td>", f'<td class="count">{r["points"]:g}/{r["max_points"]:g}</td>']
+                for r in rs]
+        body = "\n\n".join(record_markdown(r, level=4) for r in rs if r["verdict"] not in ("pass", "missing"))
+        inner = markdown_html(body, name).split("<body>", 1)[1].rsplit("</body>", 1)[0] if body else ""
         out.append(f'<div class="student" id="{page.students[name]}"><h3>{_e(name)}: {points[0]:g}/{points[1]:g} '
-                   f'{" ".join(_badge(r["verdict"]) for r in rs)}</h3>{links}{inner}</div>')
+                   f"points</h3>{links}{_table(['exercise', 'function', 'verdict', 'points'], rows)}{inner}</div>")
     return "".join(out)
 
 

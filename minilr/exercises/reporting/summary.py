@@ -15,7 +15,7 @@ VERDICTS = ("pass", "fragile", "fail", "error", "missing")
 
 # Keys that no wrong variant reproduces: found by the checkers or the grader themselves.
 _FOUND = {
-    "mutates_input": "It changes an argument in place (e.g. `theta -= ...`): work on a copy and return it.",
+    "mutates_input": "It changes an argument in place (e.g. theta -= ...): work on a copy and return it.",
     "depends_on_broken": "It calls another of your functions that fails its own check: fix that one first.",
     "symmetric_initialization": "Every unit starts with the same weights, so they all learn the same thing.",
     "wrong_range": "The random initial weights are outside the range the exercise asks for.",
