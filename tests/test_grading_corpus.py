@@ -72,7 +72,8 @@ def grade(folder, tmp_path, *options, fmt="json"):
     if fmt == "csv":
         with report.open(newline="") as f:
             return proc, list(csv.DictReader(f))
-    return proc, json.loads(report.read_text())["records"]
+    data = json.loads(report.read_text())
+    return proc, data["records"] if fmt == "json" else data
 
 
 def graded(records):
