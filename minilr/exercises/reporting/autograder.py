@@ -81,7 +81,7 @@ def _checkout():
 
 
 def build_wheel(folder):
-    """Build minilr's wheel from this checkout into ``folder`` (``python -m build --wheel``); its path.
+    """Build minilr's wheel from this checkout into ``folder`` (``python -m build --wheel``, else ``pip wheel``).
 
     The checkout is copied first without its build leftovers, so a stale
     ``egg-info`` cannot leave a file out of the wheel.
@@ -97,11 +97,16 @@ def build_wheel(folder):
     root = _checkout()
     source = Path(folder) / "src"
     shutil.copytree(root, source, ignore=shutil.ignore_patterns(*_LEFTOVERS))
-    done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(folder), str(source)],
-                          capture_output=True, text=True, timeout=900)
+    try:
+        import build  # noqa: F401 - the PyPA builder, when installed (minilr's dev extra has it)
+
+        command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(folder), str(source)]
+    except ImportError:
+        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(folder), str(source)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
     wheels = sorted(Path(folder).glob("minilr-*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
-        raise AutograderError(f"building minilr's wheel failed (`python -m build --wheel`):\n{done.stderr[-2000:]}")
+        raise AutograderError(f"building minilr's wheel failed (`{' '.join(command[1:4])}`):\n{done.stderr[-2000:]}")
     return wheels[0]
 
 
