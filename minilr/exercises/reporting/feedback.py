@@ -3,7 +3,7 @@
 Each file gives the student's verdicts and points, every diagnosis on its
 own line with its fix, the note on fragile answers and the notes on loading
 (a skipped cell, a missing module). It is built from the records' messages,
-which never hold a hidden case's values (:func:`minilr.exercises.verdicts.hide_values`):
+which never hold a hidden case's values (:func:`minilr.exercises.judging.verdicts.hide_values`):
 a case is named, its inputs and expected outputs are not.
 """
 
