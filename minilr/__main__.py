@@ -1,5 +1,7 @@
-"""Command line: ``python -m minilr demo``, ``check PATH...`` (grading), ``report`` (a graded class's
-report), ``autograder`` (Gradescope's zip) and ``exercises build`` (handouts).
+"""Command line: ``demo``, ``check`` (grading), ``report``, ``autograder`` (Gradescope) and ``exercises build``.
+
+``python -m minilr report grades.json --html class.html`` summarises a class graded earlier;
+``python -m minilr autograder gradescope --profile P -o autograder.zip`` builds Gradescope's zip.
 
 ``python -m minilr exercises build [DIR] [--check]`` writes the student versions of the exercise sets.
 """
