@@ -15,6 +15,7 @@ submission finishes.
 import os
 import signal
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -31,7 +32,7 @@ from .judging.profiles import BUILTIN, load_profile, spec_for
 from .judging.runner import run_spec
 from .judging.verdicts import record_for, submission_error
 
-__all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
 
@@ -55,6 +56,23 @@ class GradeReport(list):
         from ..display import records_html
 
         return records_html(self)
+
+    def mistake_counts(self):
+        """Who made which mistake: ``{(exercise, mistake): [submissions]}``, shown by Jupyter as a table.
+
+        See :func:`minilr.exercises.reporting.summary.mistake_counts`.
+
+        Examples
+        --------
+        >>> from minilr.exercises.batch import GradeReport
+        >>> report = GradeReport([{"submission": "ada.py", "exercise": "ex2:cost", "verdict": "fail",
+        ...                        "mistakes": ["lam_over_m"]}])
+        >>> {k: len(v) for k, v in report.mistake_counts().items()}
+        {('ex2:cost', 'lam_over_m'): 1}
+        """
+        from .reporting.summary import mistake_counts
+
+        return mistake_counts(self)
 
 
 class _Specs:
@@ -116,7 +134,41 @@ def _job(files, functions, timeout, memory_mb, load_timeout):
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
                      zygote=None):
-    """The records of one submission (a list of dicts), never raising for what the student did."""
+    """The records of one submission (a list of dicts), never raising for what the student did.
+
+    Each record's ``seconds`` is the time its function ran in the student's
+    process, all cases together (None for a missing function or a submission
+    that could not be loaded).
+    """
+    spent = {}
+    records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent)
+    for r in records:
+        r["seconds"] = spent.get(r.pop("_index", None))
+    return records
+
+
+def grade_one(submission, profile, **options):
+    """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
+
+    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.batch import grade_one
+    >>> from minilr.exercises.reading.extract import Submission
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "answer.py"
+    ...     _ = path.write_text("def sigmoid(z)\\n    return z\\n")
+    ...     (record,) = grade_one(Submission("answer", [path], folder), "ex2")
+    >>> record["verdict"], record["message"].startswith("syntax error at line 1")
+    ('error', True)
+    """
+    return grade_submission(submission, load_profile(profile), _Specs(), **options)
+
+
+def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -140,7 +192,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
                    timeout, memory_mb, load_timeout)
-        current, loaded = None, False
+        current, loaded, mark = None, False, None
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
             if kind == "load_error":
@@ -150,6 +202,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                 found = set(event.get("found", [])) if found is None else found
                 notes += [n for n in event.get("notes", []) if n not in notes]
             elif kind == "start":
+                mark = _lap(spent, current, mark)
                 current = pending[event["index"]]
             elif kind == "call" and current is not None:
                 calls[current].append(_as_call(event, plan[current][1].n_outputs))
@@ -162,6 +215,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                     break
                 case = plan[current][1].cases[min(len(calls[current]), len(plan[current][1].cases) - 1)]
                 died[current] = _death_message(event, f"on case '{case.name}'", timeout)
+        _lap(spent, current, mark)
         # Died inside one function: a new process grades the ones after it; otherwise all are done.
         pending = [i for i in pending if i > current] if current in died else []
     graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found]
@@ -173,6 +227,8 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     results = _blamed(results, {i: plan[i][0].function for i in results}, uses)
     records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes + [plan[i][0].note] * bool(
         plan[i][0].note), strict, memory_mb, calls[i]) for i in graded]
+    for i, r in zip(graded, records):
+        r["_index"] = i
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -208,6 +264,14 @@ def _blamed(results, names, uses):
         results[i] = blame(results[i], names[i], {n: by_name[n] for n in reach[i] if n in by_name})
         by_name[names[i]] = results[i]
     return results
+
+
+def _lap(spent, current, mark):
+    """Add the time since ``mark`` to the function ``current``; the new mark."""
+    now = time.monotonic()
+    if current is not None and mark is not None:
+        spent[current] = round(spent.get(current, 0.0) + now - mark, 4)
+    return now
 
 
 def _missing(profile, exercise):

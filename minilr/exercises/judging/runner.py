@@ -64,6 +64,10 @@ class CheckResult:
         True when the values were right on every ordinary case and only the
         extreme cases failed, by overflowing or returning NaN or inf (the
         textbook ``1 / (1 + np.exp(-z))``). ``passed`` is False then.
+    strict : bool
+        Whether the profile it was checked under scores a fragile answer as a
+        failure (minilr's own checks do; the course profiles do not). The text
+        and the notebook's badge both say ``FRAGILE`` and how it is scored.
 
     Examples
     --------
@@ -92,6 +96,7 @@ class CheckResult:
     n_cases: int = 0
     warnings: tuple = field(default=())
     fragile: bool = False
+    strict: bool = True
 
     def __bool__(self):
         return self.passed
@@ -101,10 +106,23 @@ class CheckResult:
         """The first diagnosed mistake's key, or None."""
         return self.mistakes[0] if self.mistakes else None
 
+    @property
+    def verdict(self):
+        """``"pass"``, ``"fragile"`` or ``"fail"``: what the text and the badge both say."""
+        return "pass" if self.passed else "fragile" if self.fragile else "fail"
+
+    @property
+    def scored(self):
+        """How a fragile answer is scored under its profile ("" for any other)."""
+        if not self.fragile or self.passed:
+            return ""
+        return "fragile, scored as a failure in this profile" if self.strict else "fragile, full points in this profile"
+
     def __str__(self):
         if self.passed:
             return f"PASS {self.exercise}: {self.diagnosis}"
-        head = f"FAIL {self.exercise} [{', '.join(self.mistakes)}]:"
+        head = f"{self.verdict.upper()} {self.exercise} [{', '.join(self.mistakes)}]"
+        head += f" ({self.scored}):" if self.scored else ":"
         lines = self.diagnosis.splitlines()
         if len(lines) == 1 and not self.diagnosis.startswith(f"{self.mistake}: "):
             return f"{head} {self.diagnosis}"  # a check that stopped early: one sentence
