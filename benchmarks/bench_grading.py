@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from minilr.exercises import batch, processes  # noqa: E402
+from minilr.exercises import batch
+from minilr.exercises.running import processes  # noqa: E402
 
 TARGET_S = 120.0
 
@@ -69,7 +70,7 @@ def costFunctionReg(theta, X, y, lambda_):
     temp = theta.copy()
     temp[0] = 0
     return J + lambda_ / (2 * y.size) * np.sum(temp ** 2), grad + lambda_ / y.size * temp
-''', {"fragile"}),
+''', {"fragile", "pass"}),  # predict is right: the overflow at |z| = 1000 is its sigmoid's
     "ex3-ova": (STABLE + '''from scipy import optimize
 
 def lrCostFunction(theta, X, y, lambda_):

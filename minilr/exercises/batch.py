@@ -1,11 +1,11 @@
 """Grading a class: each submission in its own process, the grade decided here from plain numbers.
 
-:func:`grade` finds the submissions (:mod:`~minilr.exercises.extract`),
-matches their functions to exercises (:mod:`~minilr.exercises.detect`),
+:func:`grade` finds the submissions (:mod:`~minilr.exercises.reading.extract`),
+matches their functions to exercises (:mod:`~minilr.exercises.reading.detect`),
 runs each submission in a fresh ``python -I`` process
-(:mod:`~minilr.exercises.worker`) with a wall-clock limit per call, a memory
+(:mod:`~minilr.exercises.running.worker`) with a wall-clock limit per call, a memory
 limit and stdin closed, and judges what came back with the checkers
-(:func:`~minilr.exercises.runner.run_spec`). A submission that hangs,
+(:func:`~minilr.exercises.judging.runner.run_spec`). A submission that hangs,
 exits, crashes or runs out of memory gets ``error`` and the others go on;
 if its process dies inside one function, that function gets the error and
 a new process grades the rest. Records reach ``on_record`` as each
@@ -15,23 +15,24 @@ submission finishes.
 import os
 import signal
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from .calls import Call
-from .compare import as_arrays
-from .depends import blame
-from .detect import Assignment, match_functions
-from .extract import find_submissions, read_file
-from .processes import Zygote, kill_all, run_worker
-from .profiles import BUILTIN, load_profile, spec_for
-from .runner import run_spec
-from .verdicts import record_for, submission_error
+from .judging.calls import Call
+from .judging.compare import as_arrays
+from .judging.depends import blame
+from .reading.detect import Assignment, match_functions
+from .reading.extract import find_submissions, read_file
+from .running.processes import Zygote, kill_all, run_worker
+from .judging.profiles import BUILTIN, load_profile, spec_for
+from .judging.runner import run_spec
+from .judging.verdicts import record_for, submission_error
 
-__all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
 
@@ -45,7 +46,7 @@ class GradeReport(list):
     Examples
     --------
     >>> from minilr.exercises.batch import GradeReport
-    >>> from minilr.exercises.verdicts import submission_error
+    >>> from minilr.exercises.judging.verdicts import submission_error
     >>> report = GradeReport([submission_error("bob.py", "syntax error at line 3 of bob.py", 5)])
     >>> isinstance(report, list), report[0]["verdict"], "bob.py" in report._repr_html_()
     (True, 'error', True)
@@ -56,6 +57,23 @@ class GradeReport(list):
 
         return records_html(self)
 
+    def mistake_counts(self):
+        """Who made which mistake: ``{(exercise, mistake): [submissions]}``, shown by Jupyter as a table.
+
+        See :func:`minilr.exercises.reporting.summary.mistake_counts`.
+
+        Examples
+        --------
+        >>> from minilr.exercises.batch import GradeReport
+        >>> report = GradeReport([{"submission": "ada.py", "exercise": "ex2:cost", "verdict": "fail",
+        ...                        "mistakes": ["lam_over_m"]}])
+        >>> {k: len(v) for k, v in report.mistake_counts().items()}
+        {('ex2:cost', 'lam_over_m'): 1}
+        """
+        from .reporting.summary import mistake_counts
+
+        return mistake_counts(self)
+
 
 class _Specs:
     """One Spec per (profile, exercise), shared by every submission: the same cases for the whole class."""
@@ -64,7 +82,7 @@ class _Specs:
         self._specs = {}
 
     def __call__(self, profile, exercise):
-        key = (profile.name, profile.source, exercise.name)
+        key = (profile.name, profile.source, exercise.name, exercise.args)  # args: in the student's order
         if key not in self._specs:
             spec = spec_for(profile, exercise)
             if spec.reference is not None:  # as many outputs as the reference returns
@@ -78,7 +96,10 @@ def _decode_part(part):
         shape = part["shape"]
         if all(isinstance(s, int) and s >= 0 for s in shape) and len(part["data"]) == int(np.prod(shape)) \
                 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in part["data"]):
-            return np.array(part["data"], dtype=np.float64).reshape(shape)
+            array = np.array(part["data"], dtype=np.float64).reshape(shape)
+            kind = part.get("kind")  # what the student returned: the checkers name an np.matrix and a list
+            return array.view(np.matrix) if kind == "matrix" and array.ndim == 2 else \
+                list(array) if kind == "list" and array.ndim >= 1 else array
     name = part.get("type") if isinstance(part, dict) and isinstance(part.get("type"), str) else "object"
     return type(name, (), {})()  # no numbers: the checker says it returned a `name`
 
@@ -113,7 +134,41 @@ def _job(files, functions, timeout, memory_mb, load_timeout):
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
                      zygote=None):
-    """The records of one submission (a list of dicts), never raising for what the student did."""
+    """The records of one submission (a list of dicts), never raising for what the student did.
+
+    Each record's ``seconds`` is the time its function ran in the student's
+    process, all cases together (None for a missing function or a submission
+    that could not be loaded).
+    """
+    spent = {}
+    records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent)
+    for r in records:
+        r["seconds"] = spent.get(r.pop("_index", None))
+    return records
+
+
+def grade_one(submission, profile, **options):
+    """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
+
+    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.batch import grade_one
+    >>> from minilr.exercises.reading.extract import Submission
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "answer.py"
+    ...     _ = path.write_text("def sigmoid(z)\\n    return z\\n")
+    ...     (record,) = grade_one(Submission("answer", [path], folder), "ex2")
+    >>> record["verdict"], record["message"].startswith("syntax error at line 1")
+    ('error', True)
+    """
+    return grade_submission(submission, load_profile(profile), _Specs(), **options)
+
+
+def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -137,7 +192,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
                    timeout, memory_mb, load_timeout)
-        current, loaded = None, False
+        current, loaded, mark = None, False, None
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
             if kind == "load_error":
@@ -147,6 +202,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                 found = set(event.get("found", [])) if found is None else found
                 notes += [n for n in event.get("notes", []) if n not in notes]
             elif kind == "start":
+                mark = _lap(spent, current, mark)
                 current = pending[event["index"]]
             elif kind == "call" and current is not None:
                 calls[current].append(_as_call(event, plan[current][1].n_outputs))
@@ -159,6 +215,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                     break
                 case = plan[current][1].cases[min(len(calls[current]), len(plan[current][1].cases) - 1)]
                 died[current] = _death_message(event, f"on case '{case.name}'", timeout)
+        _lap(spent, current, mark)
         # Died inside one function: a new process grades the ones after it; otherwise all are done.
         pending = [i for i in pending if i > current] if current in died else []
     graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found]
@@ -167,15 +224,11 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     for f in files:
         for name, names in f.calls.items():
             uses.setdefault(name, set()).update(names)
-    by_name = {}  # the exercises in the profile's order: sigmoid is blamed before the gradient calling it
-    for i, result in results.items():
-        name = plan[i][0].function
-        called = {n: by_name[n] for n in sorted(uses.get(name, ())) if n in by_name}
-        results[i] = blame(result, name, called)
-        if name not in by_name or not results[i].passed:  # graded under several profiles: its failure
-            by_name[name] = results[i]
-    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes, strict, memory_mb, calls[i])
-               for i in graded]
+    results = _blamed(results, {i: plan[i][0].function for i in results}, uses)
+    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes + [plan[i][0].note] * bool(
+        plan[i][0].note), strict, memory_mb, calls[i]) for i in graded]
+    for i, r in zip(graded, records):
+        r["_index"] = i
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -186,6 +239,39 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                                  + (f"profile '{profile.name}'" if given else "any profile")
                                  + (f" (found: {', '.join(sorted(functions))})" if functions else ""), 0)]
     return records
+
+
+def _reach(name, uses):
+    """The names ``name`` calls: directly (first, sorted), then through the functions it calls (sorted)."""
+    direct = sorted(uses.get(name, ()))
+    seen, todo, further = set(direct) | {name}, list(direct), []
+    while todo:
+        new = sorted(set(uses.get(todo.pop(0), ())) - seen)
+        seen.update(new)
+        todo.extend(new)
+        further.extend(new)
+    return direct + sorted(further)
+
+
+def _blamed(results, names, uses):
+    """Each result judged by its own values (:func:`~minilr.exercises.judging.depends.blame`), callees first."""
+    reach = {i: _reach(names[i], uses) for i in results}
+    graded = set(names.values())
+    by_name, todo = {}, list(results)
+    while todo:  # a function whose graded callees are all judged, else (a cycle) the first left
+        i = next((i for i in todo if all(n in by_name for n in reach[i] if n in graded)), todo[0])
+        todo.remove(i)
+        results[i] = blame(results[i], names[i], {n: by_name[n] for n in reach[i] if n in by_name})
+        by_name[names[i]] = results[i]
+    return results
+
+
+def _lap(spent, current, mark):
+    """Add the time since ``mark`` to the function ``current``; the new mark."""
+    now = time.monotonic()
+    if current is not None and mark is not None:
+        spent[current] = round(spent.get(current, 0.0) + now - mark, 4)
+    return now
 
 
 def _missing(profile, exercise):
@@ -250,7 +336,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Show a tqdm bar with an ETA over the submissions.
     fork : bool
         Fork the students' processes from one warm process that has NumPy
-        and SciPy imported (:class:`~minilr.exercises.processes.Zygote`);
+        and SciPy imported (:class:`~minilr.exercises.running.processes.Zygote`);
         False starts a fresh interpreter for each.
 
     Examples
