@@ -29,6 +29,7 @@ from .extract import find_submissions, read_file
 from .processes import Zygote, kill_all, run_worker
 from .profiles import BUILTIN, load_profile, spec_for
 from .runner import run_spec
+from .running.staging import Stage, check_support
 from .verdicts import record_for, submission_error
 
 __all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
@@ -103,17 +104,28 @@ def _as_call(event, n_outputs):
                 mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)))
 
 
-def _job(files, functions, timeout, memory_mb, load_timeout):
-    entries = [{"path": f.path, "kind": f.kind, "source": f.source, "chunks": f.chunks, "fallback": f.chunks}
-               for f in files]
-    folders = list(dict.fromkeys(str(Path(f.path).parent) for f in files))
+def _job(files, functions, timeout, memory_mb, load_timeout, stage=None):
+    """The worker's job (its keys: :mod:`~minilr.exercises.worker`); ``stage`` holds the staged copies."""
+    staged = stage.staged if stage is not None else {}
+    entries = [{"path": staged.get(f.path, f.path), "kind": f.kind, "source": f.source, "chunks": f.chunks,
+                "fallback": f.chunks} for f in files]
     return {"files": entries, "functions": functions, "timeout": timeout, "memory_mb": memory_mb,
-            "load_timeout": load_timeout, "sys_path": folders}
+            "load_timeout": load_timeout, "stage": stage.path if stage is not None else None}
 
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
-                     zygote=None):
-    """The records of one submission (a list of dicts), never raising for what the student did."""
+                     zygote=None, support=()):
+    """The records of one submission (a list of dicts), never raising for what the student did.
+
+    The submission runs from a private copy, the support files beside it (:class:`Stage`).
+    """
+    # A folder submission is staged with its subfolders; a single file alone.
+    root = None if [Path(f) for f in sub.files] == [Path(sub.folder) / sub.name] else Path(sub.folder)
+    with Stage(sub.files, root, support) as stage:
+        return _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote)
+
+
+def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -136,7 +148,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
         first = False
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
-                   timeout, memory_mb, load_timeout)
+                   timeout, memory_mb, load_timeout, stage)
         current, loaded = None, False
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
@@ -223,7 +235,7 @@ def _death_message(event, when, timeout):
 
 
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
-          only=None, on_record=None, progress=True, fork=True):
+          only=None, on_record=None, progress=True, fork=True, support=()):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
 
     The records come as a :class:`GradeReport`, a list that Jupyter shows as a table.
@@ -252,6 +264,15 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Fork the students' processes from one warm process that has NumPy
         and SciPy imported (:class:`~minilr.exercises.processes.Zygote`);
         False starts a fresh interpreter for each.
+    support : list of str or Path
+        The course's files (its ``utils.py``, data files, folders), placed
+        read-only beside every submission before it is loaded, with those
+        the profile names (:mod:`~minilr.exercises.running.staging`).
+
+    Raises
+    ------
+    SupportError
+        For a support path that does not exist or a support ``.py`` file that does not parse.
 
     Examples
     --------
@@ -277,6 +298,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     True
     """
     profile = load_profile(profile) if profile is not None else None
+    support = check_support([*(profile.support if profile is not None else ()), *support])
     subs = find_submissions(paths)
     if only is not None:
         subs = [s for s in subs if s.name == only or Path(s.name).stem == only] or \
@@ -291,7 +313,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
-                                   memory_mb=memory_mb, zygote=zygote) for s in subs]
+                                   memory_mb=memory_mb, zygote=zygote, support=support) for s in subs]
             for future in as_completed(futures):
                 done = future.result()
                 records += done

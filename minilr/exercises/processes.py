@@ -167,7 +167,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     >>> source = "def sigmoid(z):\\n    return 0.5\\n"
     >>> job = {"files": [{"path": "alice.py", "kind": "module", "source": source}],
     ...        "functions": [{"name": "sigmoid", "n_outputs": 1, "cases": [(0.0,), (3.0,)]}],
-    ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "sys_path": []}
+    ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "stage": None}
     >>> events = list(run_worker(job, timeout=5.0, load_timeout=10.0))
     >>> [e["event"] for e in events]
     ['loaded', 'start', 'call', 'call', 'end']

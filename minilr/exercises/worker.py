@@ -148,7 +148,9 @@ def _load_chunks(entry, timeout, namespace, notes, files):
 def main(job_path, out):
     with open(job_path, "rb") as f:
         job = pickle.load(f)  # written by the grader, not by the student
-    sys.path[:0] = job["sys_path"]
+    if job.get("stage"):  # the submission's private copy: never the teacher's folder
+        os.chdir(job["stage"])
+        sys.path.insert(0, job["stage"])
     limit = job["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGALRM, _alarm)
