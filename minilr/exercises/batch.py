@@ -272,7 +272,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     Examples
     --------
     Three students' sigmoids, the exercise detected from the function's name
-    (a fresh process for each of the two that load):
+    (a fresh process for each; carol's ``def`` does not parse, an error of its own with its line):
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -288,7 +288,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     ...     print(r["submission"], r["exercise"], r["verdict"], r["mistakes"], f"{r['points']:g}/{r['max_points']:g}")
     alice.py minilr:sigmoid pass [] 1/1
     bob.py minilr:sigmoid fail ['unstable_sigmoid'] 0/1
-    carol.py None error [] 0/0
+    carol.py minilr:sigmoid error [] 0/1
     >>> records[2]["message"].startswith("syntax error at line 4 of carol.py")
     True
     """
