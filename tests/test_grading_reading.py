@@ -97,6 +97,26 @@ def test_a_support_folder_is_placed_whole_and_read_only_beside_the_submission(tm
     assert record["verdict"] == "pass", record["message"]
 
 
+def test_a_constant_loaded_from_a_course_data_file_needs_support_and_says_so(tmp_path, course):
+    folder = write(tmp_path / "class", {"dan.py": """
+        import numpy as np
+        from scipy.special import expit
+
+        weights = np.loadtxt("Data/weights.txt")
+        scale = 2 * weights
+
+        def sigmoid(z):
+            return expit(z) * scale
+        """})
+    (without,) = grade([folder], progress=False)
+    assert without["verdict"] == "error"
+    assert ("It raised NameError: name 'scale' is not defined: its statement at line 6 failed (NameError: name "
+            "'weights' is not defined: its statement at line 5 failed (Data/weights.txt not found (a data "
+            "file of the course's? pass it with `--support`)))") in without["message"]
+    (given,) = grade([folder], support=[course / "Data"], progress=False)
+    assert given["verdict"] == "pass", given["message"]
+
+
 def test_a_profile_names_its_support_files_relative_to_itself(tmp_path, course):
     (course / "course.toml").write_text('support = ["utils.py"]\n\n[exercises.predict]\ncheck = "predict_binary"\n')
     folder = write(tmp_path / "class", {"ex2.ipynb": notebook(*COURSE_CELLS)})

@@ -88,10 +88,8 @@ def _error(exc, files):
         return {"type": "SystemExit", "message": f"sys.exit({exc.code!r})", "where": _where(exc, files)}
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         message = missing_module(exc.name)
-    elif isinstance(exc, NameError) and getattr(exc, "name", None) in _NOT_IMPORTED:
-        message = f"{exc}: {missing_module(_NOT_IMPORTED[exc.name])}"
-    elif isinstance(exc, NameError) and getattr(exc, "name", None) in _BROKEN:
-        message = f"{exc}: {_BROKEN[exc.name]}"
+    elif isinstance(exc, NameError) and getattr(exc, "name", None) in _UNBOUND:
+        message = f"{exc}: {_UNBOUND[exc.name]}"
     else:
         message = exc.name if isinstance(exc, ImportError) and exc.name else str(exc)
     return {"type": type(exc).__name__, "message": message[:300], "where": _where(exc, files)}
@@ -139,19 +137,27 @@ def _run_source(source, filename, namespace, timeout):
 
 
 COURSE_HELPERS = ("utils",)  # the course's own helper modules, which a teacher passes with --support
-_NOT_IMPORTED = {}  # a name an import statement failed to bind -> the module it did not find
-_BROKEN = {}  # a function whose def does not parse -> the syntax error (from the job)
+# A name the submission meant to define but did not -> why (a NameError it causes says so): the
+# defs that do not parse (from the job), and the names a statement that failed would have bound.
+_UNBOUND = {}
 
 
-def _not_imported(source, module):
-    """Remember the names an import of a missing module would have bound (for the NameError they cause)."""
+def _unbound(source, why):
     import ast
 
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name != "*":
-                    _NOT_IMPORTED[(alias.asname or alias.name).split(".")[0]] = module
+            names = [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names = [node.id]
+        else:
+            continue
+        for name in names:
+            _UNBOUND.setdefault(name, why)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            break  # the names inside a def are its own
 
 
 def missing_module(name):
@@ -170,6 +176,11 @@ def _failure(exc):
         return f"syntax error ({exc.msg})"
     if isinstance(exc, SystemExit):
         return f"sys.exit({exc.code!r}) at the top level"
+    if isinstance(exc, FileNotFoundError):  # NumPy's own has no filename, only its message
+        what = f"file {exc.filename!r} not found" if exc.filename else str(exc).rstrip(".")
+        return f"{what} (a data file of the course's? pass it with `--support`)"
+    if isinstance(exc, NameError) and getattr(exc, "name", None) in _UNBOUND:  # a statement it needed failed
+        return f"NameError: {exc}: {_UNBOUND[exc.name]}"[:300]
     return f"{type(exc).__name__}: {exc}"[:150]
 
 
@@ -185,9 +196,9 @@ class _Loader:
     def __init__(self, modules, timeout, notes, prefix_all):
         shadowing = set(sys.modules) | set(getattr(sys, "stdlib_module_names", ()))
         self.modules = {name: m for name, m in modules.items() if name.split(".")[0] not in shadowing}
-        self.timeout, self.notes, self.prefix_all = timeout, notes, prefix_all
+        self.timeout, self.notes, self.prefix_all, self.main = timeout, notes, prefix_all, None
 
-    def run(self, entry, namespace, imported=False):
+    def run(self, entry, namespace, imported=True):
         prefix = f"{os.path.basename(entry['path'])}, " if imported or self.prefix_all else ""
         for label, source, line in entry["chunks"]:
             try:
@@ -196,8 +207,9 @@ class _Loader:
                 self.notes.append(f"{prefix}{label}: timed out, skipped")
             except BaseException as exc:  # noqa: BLE001 - a failing statement costs only itself
                 self.notes.append(f"{prefix}{label}: {_failure(exc)}, skipped")
-                if isinstance(exc, ModuleNotFoundError) and exc.name:
-                    _not_imported(source, exc.name)
+                why = missing_module(exc.name) if isinstance(exc, ModuleNotFoundError) and exc.name \
+                    else f"its statement at {prefix}{label} failed ({_failure(exc)})"
+                _unbound(source, why)
 
     def find_spec(self, name, path=None, target=None):
         entry = self.modules.get(name)
@@ -212,13 +224,15 @@ class _Loader:
         return None  # the default module object
 
     def exec_module(self, module):
-        self.run(self.modules[module.__name__], module.__dict__, imported=True)
+        entry = self.modules[module.__name__]
+        self.run(entry, module.__dict__, imported=entry["path"] != self.main)
 
     def load(self, entry):
         """The namespace of one of the submission's files, its chunks run."""
         name = entry.get("module")
         if name in self.modules and self.modules[name]["path"] == entry["path"]:
             try:
+                self.main = entry["path"]  # its notes need no file name (unless the submission has several)
                 return importlib.import_module(name).__dict__
             except BaseException as exc:  # noqa: BLE001 - its package failed to import
                 self.notes.append(f"{os.path.basename(entry['path'])}: {_failure(exc)}")
@@ -226,7 +240,7 @@ class _Loader:
         module = types.ModuleType("minilr_student_" + stem)
         module.__file__ = entry["path"]
         sys.modules[module.__name__] = module
-        self.run(entry, module.__dict__)
+        self.run(entry, module.__dict__, imported=False)
         return module.__dict__
 
 
@@ -241,7 +255,7 @@ def main(job_path, out):
     signal.signal(signal.SIGALRM, _alarm)
     files = {e["path"] for e in job["files"]} | {m["path"] for m in job.get("modules", {}).values()}
     notes = []
-    _BROKEN.update(job.get("broken", {}))
+    _UNBOUND.update(job.get("broken", {}))
     loader = _Loader(job.get("modules", {}), job["load_timeout"], notes, len(job["files"]) > 1)
     sys.meta_path.insert(0, loader)
     namespaces = [loader.load(entry) for entry in job["files"]]
