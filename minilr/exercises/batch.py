@@ -1,8 +1,10 @@
 """Grading a class: each submission in its own process, the grade decided here from plain numbers.
 
-:func:`grade` finds the submissions (:mod:`~minilr.exercises.reading.extract`),
-matches their functions to exercises (:mod:`~minilr.exercises.reading.detect`),
-runs each submission in a fresh ``python -I`` process
+:func:`grade` finds the submissions and reads each file like a notebook
+(:mod:`~minilr.exercises.reading.extract`), matches their functions to
+exercises (:mod:`~minilr.exercises.reading.detect`), copies each submission
+into a private scratch folder with the course's support files beside it
+(:mod:`~minilr.exercises.running.staging`), runs it there in a fresh ``python -I`` process
 (:mod:`~minilr.exercises.running.worker`) with a wall-clock limit per call, a memory
 limit and stdin closed, and judges what came back with the checkers
 (:func:`~minilr.exercises.judging.runner.run_spec`). A submission that hangs,
