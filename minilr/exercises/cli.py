@@ -23,7 +23,7 @@ from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade
 from .reading.extract import NoSubmissions
 from .judging.profiles import BUILTIN, ProfileError
 from .reporting.report import FORMATS, ReportWriter, summary, table
-from .running.staging import SupportError
+from .running.staging import SupportError, check_support
 
 __all__ = ["main", "add_arguments"]
 
@@ -75,6 +75,7 @@ def run(args):
         return 2
     writer = None
     try:
+        check_support(args.support)  # before a report file is started
         if args.report:
             writer = ReportWriter(args.report, _format(args))
         records = grade(args.paths, profile=args.profile, strict=args.strict, timeout=args.timeout,
