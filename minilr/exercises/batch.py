@@ -17,6 +17,7 @@ submission finishes.
 import os
 import signal
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +35,7 @@ from .judging.runner import run_spec
 from .judging.verdicts import record_for, submission_error
 from .running.staging import Stage, check_support
 
-__all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
 
@@ -59,6 +60,23 @@ class GradeReport(list):
 
         return records_html(self)
 
+    def mistake_counts(self):
+        """Who made which mistake: ``{(exercise, mistake): [submissions]}``, shown by Jupyter as a table.
+
+        See :func:`minilr.exercises.reporting.summary.mistake_counts`.
+
+        Examples
+        --------
+        >>> from minilr.exercises.batch import GradeReport
+        >>> report = GradeReport([{"submission": "ada.py", "exercise": "ex2:cost", "verdict": "fail",
+        ...                        "mistakes": ["lam_over_m"]}])
+        >>> {k: len(v) for k, v in report.mistake_counts().items()}
+        {('ex2:cost', 'lam_over_m'): 1}
+        """
+        from .reporting.summary import mistake_counts
+
+        return mistake_counts(self)
+
 
 class _Specs:
     """One Spec per (profile, exercise), shared by every submission: the same cases for the whole class."""
@@ -67,7 +85,7 @@ class _Specs:
         self._specs = {}
 
     def __call__(self, profile, exercise):
-        key = (profile.name, profile.source, exercise.name)
+        key = (profile.name, profile.source, exercise.name, exercise.args)  # args: in the student's order
         if key not in self._specs:
             spec = spec_for(profile, exercise)
             if spec.reference is not None:  # as many outputs as the reference returns
@@ -81,7 +99,10 @@ def _decode_part(part):
         shape = part["shape"]
         if all(isinstance(s, int) and s >= 0 for s in shape) and len(part["data"]) == int(np.prod(shape)) \
                 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in part["data"]):
-            return np.array(part["data"], dtype=np.float64).reshape(shape)
+            array = np.array(part["data"], dtype=np.float64).reshape(shape)
+            kind = part.get("kind")  # what the student returned: the checkers name an np.matrix and a list
+            return array.view(np.matrix) if kind == "matrix" and array.ndim == 2 else \
+                list(array) if kind == "list" and array.ndim >= 1 else array
     name = part.get("type") if isinstance(part, dict) and isinstance(part.get("type"), str) else "object"
     return type(name, (), {})()  # no numbers: the checker says it returned a `name`
 
@@ -129,15 +150,46 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                      zygote=None, support=()):
     """The records of one submission (a list of dicts), never raising for what the student did.
 
-    The submission runs from a private copy, the support files beside it (:class:`Stage`).
+    The submission runs from a private copy, the support files beside it
+    (:class:`~minilr.exercises.running.staging.Stage`). Each record's
+    ``seconds`` is the time its function ran in the student's process, all
+    cases together (None for a missing function or a submission that could
+    not be loaded).
     """
+    spent = {}
     # A folder submission is staged with its subfolders; a single file alone.
     root = None if [Path(f) for f in sub.files] == [Path(sub.folder) / sub.name] else Path(sub.folder)
     with Stage(sub.files, root, support) as stage:
-        return _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote)
+        records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage)
+    for r in records:
+        r["seconds"] = spent.get(r.pop("_index", None))
+    return records
 
 
-def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote):
+def grade_one(submission, profile, **options):
+    """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
+
+    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``, ``support``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.batch import grade_one
+    >>> from minilr.exercises.reading.extract import Submission
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "answer.py"
+    ...     _ = path.write_text("def sigmoid(z)\\n    return z\\n")
+    ...     records = grade_one(Submission("answer", [path], folder), "ex2")
+    >>> records[0]["exercise"], records[0]["verdict"], records[0]["message"].startswith("syntax error at line 1")
+    ('ex2:sigmoid', 'error', True)
+    >>> [r["verdict"] for r in records[1:]]  # ex2's other exercises
+    ['missing', 'missing', 'missing']
+    """
+    return grade_submission(submission, load_profile(profile), _Specs(), **options)
+
+
+def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -164,7 +216,7 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
                    timeout, memory_mb, load_timeout, stage)
-        current, loaded = None, False
+        current, loaded, mark = None, False, None
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
             if kind == "loaded":
@@ -172,6 +224,7 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
                 found = set(event.get("found", [])) if found is None else found
                 notes += [n for n in event.get("notes", []) if n not in notes]
             elif kind == "start":
+                mark = _lap(spent, current, mark)
                 current = pending[event["index"]]
             elif kind == "call" and current is not None:
                 calls[current].append(_as_call(event, plan[current][1].n_outputs))
@@ -184,6 +237,7 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
                     break
                 case = plan[current][1].cases[min(len(calls[current]), len(plan[current][1].cases) - 1)]
                 died[current] = _death_message(event, f"on case '{case.name}'", timeout)
+        _lap(spent, current, mark)
         # Died inside one function: a new process grades the ones after it; otherwise all are done.
         pending = [i for i in pending if i > current] if current in died else []
     graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found or i in died]
@@ -192,15 +246,11 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
     for f in files:
         for name, names in f.calls.items():
             uses.setdefault(name, set()).update(names)
-    by_name = {}  # the exercises in the profile's order: sigmoid is blamed before the gradient calling it
-    for i, result in results.items():
-        name = plan[i][0].function
-        called = {n: by_name[n] for n in sorted(uses.get(name, ())) if n in by_name}
-        results[i] = blame(result, name, called)
-        if name not in by_name or not results[i].passed:  # graded under several profiles: its failure
-            by_name[name] = results[i]
-    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes, strict, memory_mb, calls[i])
-               for i in graded]
+    results = _blamed(results, {i: plan[i][0].function for i in results}, uses)
+    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes + [plan[i][0].note] * bool(
+        plan[i][0].note), strict, memory_mb, calls[i]) for i in graded]
+    for i, r in zip(graded, records):
+        r["_index"] = i
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -211,6 +261,39 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
                                  + (f"profile '{profile.name}'" if given else "any profile")
                                  + (f" (found: {', '.join(sorted(functions))})" if functions else ""), 0)]
     return records
+
+
+def _reach(name, uses):
+    """The names ``name`` calls: directly (first, sorted), then through the functions it calls (sorted)."""
+    direct = sorted(uses.get(name, ()))
+    seen, todo, further = set(direct) | {name}, list(direct), []
+    while todo:
+        new = sorted(set(uses.get(todo.pop(0), ())) - seen)
+        seen.update(new)
+        todo.extend(new)
+        further.extend(new)
+    return direct + sorted(further)
+
+
+def _blamed(results, names, uses):
+    """Each result judged by its own values (:func:`~minilr.exercises.judging.depends.blame`), callees first."""
+    reach = {i: _reach(names[i], uses) for i in results}
+    graded = set(names.values())
+    by_name, todo = {}, list(results)
+    while todo:  # a function whose graded callees are all judged, else (a cycle) the first left
+        i = next((i for i in todo if all(n in by_name for n in reach[i] if n in graded)), todo[0])
+        todo.remove(i)
+        results[i] = blame(results[i], names[i], {n: by_name[n] for n in reach[i] if n in by_name})
+        by_name[names[i]] = results[i]
+    return results
+
+
+def _lap(spent, current, mark):
+    """Add the time since ``mark`` to the function ``current``; the new mark."""
+    now = time.monotonic()
+    if current is not None and mark is not None:
+        spent[current] = round(spent.get(current, 0.0) + now - mark, 4)
+    return now
 
 
 def _missing(profile, exercise):
