@@ -33,7 +33,7 @@ from .running.processes import Zygote, kill_all, run_worker
 from .judging.profiles import BUILTIN, load_profile, spec_for
 from .judging.runner import run_spec
 from .judging.verdicts import record_for, submission_error
-from .running.staging import Stage, check_support
+from .running.staging import Stage, check_support, support_imports
 
 __all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
@@ -389,7 +389,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
 
     specs, records = _Specs(), []
     pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
-    zygote = Zygote() if fork else None
+    zygote = Zygote(preload=support_imports(support)) if fork else None
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
