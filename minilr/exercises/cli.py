@@ -9,13 +9,15 @@
     python -m minilr check submissions/ --profile ex2 --report grades.json --compare old.json
     python -m minilr report grades.json --html class.html           # the class report from a JSON report
     python -m minilr autograder gradescope --profile ex2 -o autograder.zip
+    python -m minilr check ex3/ --profile ex3 --support course/utils.py course/Data
 
 Each submission runs in its own process (:mod:`minilr.exercises.batch`);
 the exit status is 0 whenever the run itself worked, whatever the students'
 grades, and 2 with a one-line message on stderr when the grader was used
 wrongly (an unknown profile, a malformed TOML profile, a path that does not
 exist, a folder with no submissions, a report that cannot be written, an
-earlier report of another minilr version or another profile).
+earlier report of another minilr version or another profile, a support
+file that does not exist or does not parse).
 """
 
 import argparse
@@ -29,6 +31,7 @@ from .reporting.feedback import write_feedback
 from .reporting.gradescope import VISIBILITIES
 from .reporting.gradesfile import ReportFileError, changes, describe_change, metadata, read_report
 from .reporting.report import FORMATS, ReportWriter, summary, table
+from .running.staging import SupportError, check_support
 
 __all__ = ["main", "add_arguments", "add_report_arguments", "add_autograder_arguments"]
 
@@ -42,13 +45,16 @@ def add_arguments(parser):
     >>> from minilr.exercises.cli import add_arguments
     >>> parser = add_arguments(argparse.ArgumentParser())
     >>> args = parser.parse_args(["submissions/", "--profile", "ex2", "--report", "grades.csv"])
-    >>> args.paths, args.profile, args.report, args.timeout, args.memory, args.strict
-    (['submissions/'], 'ex2', 'grades.csv', 10.0, 2000, None)
+    >>> args.paths, args.profile, args.report, args.timeout, args.memory, args.strict, args.support
+    (['submissions/'], 'ex2', 'grades.csv', 10.0, 2000, None, [])
     """
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="submissions: .py or .ipynb files, or folders of them (a subfolder is one submission)")
     parser.add_argument("--profile", help=f"assignment: {', '.join(BUILTIN)} or a course's .toml file "
                         "(default: detected per function)")
+    parser.add_argument("--support", nargs="+", action="extend", default=[], metavar="PATH",
+                        help="the course's files (its utils.py, data files or folders), placed read-only beside "
+                        "every submission before it is loaded")
     parser.add_argument("--report", metavar="FILE", help="write the records here (default: a table on stdout)")
     parser.add_argument("--format", choices=FORMATS,
                         help="report format (default: from the file's suffix: .csv, .html, else json)")
@@ -103,6 +109,7 @@ def run(args):
         return 2
     writer, old, target = None, None, None
     try:
+        check_support(args.support)  # before a report file is started
         name = load_profile(args.profile).name if args.profile is not None else None
         if args.compare:
             old = _earlier(args.compare, name)
@@ -116,7 +123,8 @@ def run(args):
         target = None
         records = grade(args.paths, profile=args.profile, strict=args.strict, timeout=args.timeout,
                         memory_mb=args.memory, jobs=args.jobs, only=args.only,
-                        on_record=writer.add if writer else None, progress=not args.no_progress)
+                        on_record=writer.add if writer else None, progress=not args.no_progress,
+                        support=args.support)
         changed = changes(old, records) if old is not None else None
         feedback = None
         if args.feedback:
@@ -129,7 +137,7 @@ def run(args):
     except OSError as exc:  # FileNotFoundError for a missing submission, or an output that cannot be written
         print(f"minilr check: {_cannot_write(target, exc) if target else exc}", file=sys.stderr)
         return 2
-    except (ProfileError, NoSubmissions, ReportFileError) as exc:
+    except (ProfileError, NoSubmissions, ReportFileError, SupportError) as exc:
         print(f"minilr check: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
