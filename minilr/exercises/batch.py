@@ -169,7 +169,8 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
 def grade_one(submission, profile, **options):
     """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
 
-    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``, ``support``).
+    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``); ``support``, the
+    paths of the support files, is checked here and joined to the profile's own.
 
     Examples
     --------
@@ -186,7 +187,9 @@ def grade_one(submission, profile, **options):
     >>> [r["verdict"] for r in records[1:]]  # ex2's other exercises
     ['missing', 'missing', 'missing']
     """
-    return grade_submission(submission, load_profile(profile), _Specs(), **options)
+    profile = load_profile(profile)
+    options["support"] = check_support([*profile.support, *options.get("support", ())])
+    return grade_submission(submission, profile, _Specs(), **options)
 
 
 def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage):
