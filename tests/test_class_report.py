@@ -200,7 +200,7 @@ def test_feedback_file_of_a_student(graded):
     strict = (tmp / "out" / "feedback" / "tomas_minilr.py.md").read_text()
     assert "fragile, scored as a failure in this profile" in strict
     notes = (tmp / "out" / "feedback" / "ex2_anna_mueller.ipynb.md").read_text()
-    assert "## Notes on loading your submission" in notes and "could not import module 'utils'" in notes
+    assert "## Notes on loading your submission" in notes and "helper module `utils` is not here" in notes
     page = (tmp / "out" / "feedback" / "nadia_lesson.py.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "<li><b>" in page
 
