@@ -1,0 +1,379 @@
+"""Contain one student's process on Linux: namespaces, Landlock, a pids cgroup and a size-limited tmpfs.
+
+:func:`contain` is called in the process forked for one submission, before
+any of the student's code runs. With the kernel's own mechanisms, and no
+Docker, no setuid helper and no daemon, it
+
+* unshares a user, mount, network, PID and IPC namespace: the network
+  namespace has no interface up, so every connection fails, loopback
+  included; the PID namespace makes the student's process its ``init``, so
+  that every process it starts (children, grandchildren, a double-forked
+  daemon) is killed by the kernel when it ends;
+* mounts a tmpfs of ``disk_bytes`` over the scratch directory, holding a
+  copy of what the grader put there (the submission, the support files):
+  the only place it can write, gone with the mount namespace;
+* caps the number of its processes with a pids cgroup when the grader runs
+  as root (``RLIMIT_NPROC`` does not bind root), else with ``RLIMIT_NPROC``
+  counted inside the new user namespace;
+* restricts itself with Landlock: it may read the paths it is given (the
+  Python installation, minus what is forbidden) and write only the scratch;
+  no TCP ``connect``/``bind`` (ABI 4), no signal or abstract socket out of
+  its domain (ABI 6), and no more mounts.
+
+Each mechanism is used when the kernel has it; :func:`contain` returns the
+protections in force (``files``, ``network``, ``processes``, ``disk``) and
+the grader reports them. Setting ``MINILR_ISOLATION=off`` in the grader's
+environment grades as on a system without them. This module uses the
+standard library only: the worker (a script, not part of the package)
+loads it by path.
+"""
+
+import ctypes
+import os
+import platform
+import resource
+import signal
+import stat
+import sys
+
+__all__ = ["contain", "probe", "release", "PROTECTIONS", "OFF"]
+
+PROTECTIONS = ("files", "network", "processes", "disk")
+OFF = "MINILR_ISOLATION"  # "off": behave as a kernel without these mechanisms
+
+_CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
+_CLONE_NEWPID, _CLONE_NEWNET = 0x20000000, 0x40000000
+_MS_NOSUID, _MS_NODEV, _MS_REC, _MS_PRIVATE = 2, 4, 16384, 1 << 18
+_PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS = 1, 38
+# landlock_create_ruleset, _add_rule, _restrict_self: one number on every architecture since Linux 5.13
+_LANDLOCK = {"x86_64": (444, 445, 446), "aarch64": (444, 445, 446), "arm64": (444, 445, 446),
+             "riscv64": (444, 445, 446), "ppc64le": (444, 445, 446), "s390x": (444, 445, 446)}
+# Landlock's file-system rights by ABI version: execute ... make_sym (1), refer (2), truncate (3), ioctl_dev (5)
+_FS_BITS = {1: 13, 2: 14, 3: 15, 4: 15, 5: 16}
+_READ = 1 | 4 | 8  # EXECUTE | READ_FILE | READ_DIR
+_FILE_RIGHTS = 1 | 2 | 4 | (1 << 14) | (1 << 15)  # the rights a rule on a file (not a folder) may carry
+_CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def _libc():
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _check(result):
+    if result < 0:
+        number = ctypes.get_errno()
+        raise OSError(number, os.strerror(number))
+    return result
+
+
+def _landlock_abi(libc):
+    numbers = _LANDLOCK.get(platform.machine())
+    if libc is None or numbers is None:
+        return 0
+    version = libc.syscall(numbers[0], None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    return max(version, 0)
+
+
+def _off():
+    return os.environ.get(OFF, "").lower() in ("off", "0", "no", "false")
+
+
+def probe():
+    """What this machine offers: the Landlock ABI and whether namespaces can be made (checked in a child).
+
+    Returns
+    -------
+    dict
+        ``{"landlock": int, "namespaces": bool, "cgroup": bool}``; all false
+        off Linux or when ``MINILR_ISOLATION=off``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.isolation import probe
+    >>> sorted(probe())
+    ['cgroup', 'landlock', 'namespaces']
+    """
+    libc = _libc()
+    if libc is None or _off():
+        return {"landlock": 0, "namespaces": False, "cgroup": False}
+    pid = os.fork()
+    if pid == 0:  # unshare(CLONE_NEWUSER) needs a single-threaded process: a fresh child is one
+        try:
+            _check(libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWPID))
+        except BaseException:  # noqa: BLE001 - any failure means "not available"
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    cgroup = os.geteuid() == 0 and _cgroup_root() is not None
+    return {"landlock": _landlock_abi(libc), "namespaces": os.waitstatus_to_exitcode(status) == 0,
+            "cgroup": cgroup}
+
+
+def _cgroup_root():
+    """A writable pids hierarchy: cgroup v1's ``pids`` controller, or v2 with ``pids`` delegated."""
+    v1 = _CGROUP_ROOTS[0]
+    if os.path.isdir(v1) and os.access(v1, os.W_OK):
+        return v1
+    v2 = _CGROUP_ROOTS[1]
+    try:
+        with open(os.path.join(v2, "cgroup.subtree_control")) as f:
+            if "pids" in f.read().split() and os.access(v2, os.W_OK):
+                return v2
+    except OSError:
+        pass
+    return None
+
+
+def _cgroup_path(parent, child):
+    root = _cgroup_root()
+    return None if root is None else os.path.join(root, f"minilr-{parent}-{child}")
+
+
+def _join_cgroup(max_processes):
+    """Root only: a pids cgroup of our own, its cap inherited by every process we start."""
+    if os.geteuid() != 0:
+        return False
+    path = _cgroup_path(os.getppid(), os.getpid())
+    if path is None:
+        return False
+    try:
+        os.mkdir(path)
+        with open(os.path.join(path, "pids.max"), "w") as f:
+            f.write(str(max_processes))
+        with open(os.path.join(path, "cgroup.procs"), "w") as f:
+            f.write("0")
+    except OSError:
+        return False
+    return True
+
+
+def release(pid, parent=None):
+    """After ``pid`` has ended: kill whatever is left in its pids cgroup and remove the cgroup.
+
+    ``parent`` is the process that forked ``pid`` (default: this one).
+
+    Examples
+    --------
+    Nothing to do for a process that made no cgroup:
+
+    >>> from minilr.exercises.running.isolation import release
+    >>> release(2**22 + 1)
+    False
+    """
+    path = _cgroup_path(os.getpid() if parent is None else parent, pid)
+    if path is None or not os.path.isdir(path):
+        return False
+    for _ in range(200):  # a process that escaped its session: killed here, one by one
+        try:
+            with open(os.path.join(path, "cgroup.procs")) as f:
+                pids = [int(p) for p in f.read().split()]
+        except OSError:
+            pids = []
+        if not pids:
+            try:
+                os.rmdir(path)
+                return True
+            except OSError:
+                pass
+        for p in pids:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        os.sched_yield()
+    return False
+
+
+def _write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _namespaces(libc):
+    uid, gid = os.geteuid(), os.getegid()
+    _check(libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWPID | _CLONE_NEWIPC))
+    # The same ids inside: files keep their owners; capabilities hold in these namespaces only.
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def _copy_tree(source_fd, target):
+    """Copy the folder open as ``source_fd`` (now hidden under a mount) into ``target``."""
+    for entry in os.scandir(source_fd):
+        path = os.path.join(target, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            os.mkdir(path)
+            inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=source_fd)
+            try:
+                _copy_tree(inner, path)
+            finally:
+                os.close(inner)
+        elif entry.is_file(follow_symlinks=False):
+            source = os.open(entry.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=source_fd)
+            try:
+                target_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                                    stat.S_IMODE(os.fstat(source).st_mode))
+                try:
+                    while os.sendfile(target_fd, source, None, 1 << 20):
+                        pass
+                finally:
+                    os.close(target_fd)
+            finally:
+                os.close(source)
+
+
+def _private_scratch(libc, scratch, disk_bytes):
+    """A tmpfs of ``disk_bytes`` over ``scratch``, holding a copy of what was there."""
+    source = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        _check(libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None))
+        options = f"size={disk_bytes},mode=0700".encode()
+        _check(libc.mount(b"minilr-scratch", os.fsencode(scratch), b"tmpfs", _MS_NOSUID | _MS_NODEV, options))
+        _copy_tree(source, scratch)
+    finally:
+        os.close(source)
+
+
+def _landlock(libc, abi, readable, writable):
+    create, add, restrict = _LANDLOCK[platform.machine()]
+    handled = (1 << _FS_BITS[min(abi, 5)]) - 1
+    attr = _RulesetAttr(handled, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)  # TCP bind+connect; signals+sockets
+    size = ctypes.sizeof(_RulesetAttr) if abi >= 6 else 16 if abi >= 4 else 8
+    ruleset = _check(libc.syscall(create, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)))
+    try:
+        rules = [(p, _READ) for p in readable] + [(p, handled) for p in writable]
+        for path, rights in rules:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue  # a path this machine does not have
+            try:
+                if not stat.S_ISDIR(os.fstat(fd).st_mode):
+                    rights &= _FILE_RIGHTS
+                rule = _PathBeneath(rights & handled, fd)
+                _check(libc.syscall(add, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule),
+                                    ctypes.c_uint32(0)))
+            finally:
+                os.close(fd)
+        _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+        _check(libc.syscall(restrict, ctypes.c_int(ruleset), ctypes.c_uint32(0)))
+    finally:
+        os.close(ruleset)
+
+
+def _wait_and_pass_on(pid):
+    """The process outside the PID namespace: end as its init ends, with the same status."""
+    for sig in (signal.SIGALRM, signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        signal.signal(sig, signal.SIG_DFL)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.kill(os.getpid(), sig)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def contain(readable, scratch, *, max_processes=64, disk_bytes=2**30):
+    """Confine this process (a fresh single-threaded child) before the student's code runs in it.
+
+    With namespaces available this forks once more: the call returns in the
+    new child (``init`` of its PID namespace), while this process waits for
+    it and exits with its status, which the grader sees as the child's.
+
+    Parameters
+    ----------
+    readable : list of str
+        Files and folders the student's code may read (and execute), with everything beneath them.
+    scratch : str
+        A folder whose contents (the submission's copy, the support files) become the
+        student's private, writable scratch; the current directory afterwards.
+    max_processes : int
+        How many processes (threads included) it may have at once.
+    disk_bytes : int
+        Size of the scratch; also the largest file it may write anywhere.
+
+    Returns
+    -------
+    frozenset of str
+        The protections in force, among :data:`PROTECTIONS`.
+
+    Examples
+    --------
+    Contained in a child, which cannot read this module's own folder any more:
+
+    >>> import os, sys, tempfile
+    >>> from minilr.exercises.running.isolation import contain
+    >>> here = os.path.dirname(contain.__code__.co_filename)
+    >>> with tempfile.TemporaryDirectory() as scratch:
+    ...     pid = os.fork()
+    ...     if pid == 0:
+    ...         got = contain([sys.base_prefix, sys.prefix], scratch)
+    ...         os._exit(0 if "files" not in got or not os.access(here, os.R_OK) else 1)
+    ...     _, status = os.waitpid(pid, 0)
+    >>> os.waitstatus_to_exitcode(status)
+    0
+    """
+    libc = _libc()
+    resource.setrlimit(resource.RLIMIT_FSIZE, (disk_bytes, disk_bytes))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file past the limit: EFBIG, not a killed process
+    if libc is None or _off():
+        os.chdir(scratch)
+        return frozenset()
+    got = set()
+    capped = _join_cgroup(max_processes)
+    try:
+        _namespaces(libc)
+        _private_scratch(libc, scratch, disk_bytes)
+        got.update(("network", "disk"))
+        namespaced = True
+    except OSError:
+        namespaced = False
+    if namespaced:
+        pid = os.fork()  # the first child in a new PID namespace is its init
+        if pid != 0:
+            _wait_and_pass_on(pid)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the waiting process killed: so is this one
+        if not capped and os.geteuid() != 0:  # counted in this user namespace alone
+            resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
+            capped = True
+        if capped:
+            got.add("processes")
+    os.chdir(scratch)
+    abi = _landlock_abi(libc)
+    if abi and platform.machine() in _LANDLOCK:
+        try:
+            _landlock(libc, abi, readable, [scratch])
+            got.add("files")
+            if abi >= 4:
+                got.add("network")
+        except OSError:
+            pass
+    return frozenset(got)
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(probe()))
