@@ -213,7 +213,8 @@ def test_json_records_have_exactly_the_documented_keys(small_class, tmp_path):
     done = run_cli(small_class, "--report", tmp_path / "r.json")
     assert done.returncode == 0, done.stderr
     records = json.loads((tmp_path / "r.json").read_text())
-    keys = {"submission", "exercise", "function", "verdict", "mistakes", "points", "max_points", "message", "profile"}
+    keys = {"submission", "exercise", "function", "verdict", "mistakes", "points", "max_points", "message", "profile",
+            "isolation"}
     assert all(set(r) == keys for r in records)
     (error,) = [r for r in records if r["submission"] == "syntax.py"]
     assert (error["exercise"], error["function"], error["verdict"]) == (None, None, "error")

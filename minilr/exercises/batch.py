@@ -26,21 +26,34 @@ from .compare import as_arrays
 from .depends import blame
 from .detect import Assignment, match_functions
 from .extract import find_submissions, read_file
-from .processes import Zygote, kill_all, run_worker
+from .processes import Zygote, kill_all, offered, run_worker
 from .profiles import BUILTIN, load_profile, spec_for
+from .running.isolation import PROTECTIONS, describe
 from .runner import run_spec
 from .verdicts import record_for, submission_error
 
-__all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "GradeReport", "IsolationUnavailable", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
-DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
+DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, DEFAULT_DISK_MB = 2000, 10.0, 100
+
+
+class IsolationUnavailable(RuntimeError):
+    """``require_isolation`` was asked for on a system that cannot contain the students' processes.
+
+    Examples
+    --------
+    >>> from minilr.exercises.batch import IsolationUnavailable
+    >>> issubclass(IsolationUnavailable, RuntimeError)
+    True
+    """
 
 
 class GradeReport(list):
     """The records of a graded class: a plain list, which Jupyter shows as a table.
 
     One row per submission with its points and a badge per verdict
-    (:func:`minilr.display.records_html`).
+    (:func:`minilr.display.records_html`). ``protections`` holds what
+    contained every student's process (:data:`~minilr.exercises.running.isolation.PROTECTIONS`).
 
     Examples
     --------
@@ -50,6 +63,8 @@ class GradeReport(list):
     >>> isinstance(report, list), report[0]["verdict"], "bob.py" in report._repr_html_()
     (True, 'error', True)
     """
+
+    protections = frozenset()
 
     def _repr_html_(self):
         from ..display import records_html
@@ -100,20 +115,43 @@ def _as_call(event, n_outputs):
     return Call(value=value, error=error, where=where, timed_out=bool(event.get("timed_out")),
                 warnings=tuple(map(str, event.get("warnings", ())))[:20],
                 numeric=frozenset(map(str, event.get("numeric", ()))),
-                mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)))
+                mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)),
+                forbidden=tuple(str(n)[:100] for n in event.get("forbidden", ()))[:10])
 
 
-def _job(files, functions, timeout, memory_mb, load_timeout):
-    entries = [{"path": f.path, "kind": f.kind, "source": f.source, "chunks": f.chunks, "fallback": f.chunks}
-               for f in files]
-    folders = list(dict.fromkeys(str(Path(f.path).parent) for f in files))
+def _job(files, functions, timeout, memory_mb, load_timeout, folder, forbid):
+    entries = [{"path": f.path, "kind": f.kind, "source": f.source, "chunks": f.chunks, "fallback": f.chunks,
+                "relpath": os.path.relpath(f.path, folder)} for f in files]
     return {"files": entries, "functions": functions, "timeout": timeout, "memory_mb": memory_mb,
-            "load_timeout": load_timeout, "sys_path": folders}
+            "load_timeout": load_timeout, "forbid": forbid, "disk_mb": DEFAULT_DISK_MB}
+
+
+def _forbidden(sub, calls, forbid):
+    """A record of a function that reached a forbidden name: ``fail`` with ``forbidden_import``."""
+    names = list(dict.fromkeys(n for c in calls for n in c.forbidden))
+    return {"verdict": "fail", "mistakes": ["forbidden_import"], "points": 0.0,
+            "message": f"uses {', '.join(names[:3])}: this assignment forbids {', '.join(forbid)} "
+                       "(write the function yourself)"}
 
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
-                     zygote=None):
-    """The records of one submission (a list of dicts), never raising for what the student did."""
+                     zygote=None, protections=None):
+    """The records of one submission (a list of dicts), never raising for what the student did.
+
+    Each record's ``isolation`` names the protections its processes had
+    (:mod:`~minilr.exercises.running.isolation`); ``protections``, a list,
+    gets them too.
+    """
+    had = []
+    records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, had)
+    for r in records:
+        r["isolation"] = describe(frozenset.intersection(*had) if had else frozenset())
+    if protections is not None:
+        protections += had
+    return records
+
+
+def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, protections):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -128,6 +166,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
         return [submission_error(sub.name, broken.error, max_points)]
     notes = [n for f in files for n in f.notes]
     plan = [(a, specs(a.profile, a.exercise)) for a in assignments]
+    forbid = sorted({n for p in (targeted or profiles) for n in p.forbid})
     calls = {i: [] for i in range(len(plan))}
     died, found, pending = {}, None, list(range(len(plan)))
     load_timeout = max(timeout, 10.0)
@@ -136,10 +175,12 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
         first = False
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
-                   timeout, memory_mb, load_timeout)
+                   timeout, memory_mb, load_timeout, sub.folder, forbid)
         current, loaded = None, False
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
+            if kind == "contained":
+                protections.append(frozenset(map(str, event.get("protections", ()))))
             if kind == "load_error":
                 return [submission_error(sub.name, _load_message(event, timeout, memory_mb), max_points)]
             if kind == "loaded":
@@ -176,6 +217,9 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
             by_name[name] = results[i]
     records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes, strict, memory_mb, calls[i])
                for i in graded]
+    for i, r in zip(graded, records):
+        if any(c.forbidden for c in calls[i]):
+            r.update(_forbidden(sub, calls[i], forbid))
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -223,7 +267,7 @@ def _death_message(event, when, timeout):
 
 
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
-          only=None, on_record=None, progress=True, fork=True):
+          only=None, on_record=None, progress=True, fork=True, require_isolation=False):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
 
     The records come as a :class:`GradeReport`, a list that Jupyter shows as a table.
@@ -252,6 +296,11 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Fork the students' processes from one warm process that has NumPy
         and SciPy imported (:class:`~minilr.exercises.processes.Zygote`);
         False starts a fresh interpreter for each.
+    require_isolation : bool
+        Raise :class:`IsolationUnavailable` before grading if this system
+        cannot give every protection (a kernel without Landlock or user
+        namespaces, macOS, Windows); by default such a system grades
+        without them, and the records say so.
 
     Examples
     --------
@@ -283,15 +332,21 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
             [s for s in subs if s.name.startswith(only)]
         if not subs:
             raise FileNotFoundError(f"no submission named '{only}'")
+    if require_isolation:
+        missing = [p for p in PROTECTIONS if p not in offered()]
+        if missing:
+            raise IsolationUnavailable(f"this system cannot contain the students' processes (no {', '.join(missing)} "
+                                       "isolation: it needs Linux with Landlock and user namespaces); grade on such "
+                                       "a machine, or without --require-isolation.")
     from tqdm.auto import tqdm
 
-    specs, records = _Specs(), []
+    specs, records, protections = _Specs(), [], []
     pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
     zygote = Zygote() if fork else None
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
-                                   memory_mb=memory_mb, zygote=zygote) for s in subs]
+                                   memory_mb=memory_mb, zygote=zygote, protections=protections) for s in subs]
             for future in as_completed(futures):
                 done = future.result()
                 records += done
@@ -307,4 +362,6 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         if zygote is not None:
             zygote.close()
     order = {s.name: i for i, s in enumerate(subs)}
-    return GradeReport(sorted(records, key=lambda r: order[r["submission"]]))
+    report = GradeReport(sorted(records, key=lambda r: order[r["submission"]]))
+    report.protections = frozenset.intersection(*protections) if protections else frozenset()
+    return report

@@ -17,10 +17,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade
+from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, IsolationUnavailable, grade
 from .extract import NoSubmissions
 from .profiles import BUILTIN, ProfileError
 from .report import FORMATS, ReportWriter, summary, table
+from .running.isolation import describe
 
 __all__ = ["main", "add_arguments"]
 
@@ -52,6 +53,9 @@ def add_arguments(parser):
     parser.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
     parser.add_argument("--only", metavar="NAME", help="grade only this submission (file or folder name)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--require-isolation", action="store_true",
+                        help="refuse to grade (exit 2) where the students' processes cannot be contained "
+                             "(Landlock and user namespaces: Linux only)")
     return parser
 
 
@@ -73,20 +77,28 @@ def run(args):
             writer = ReportWriter(args.report, _format(args))
         records = grade(args.paths, profile=args.profile, strict=args.strict, timeout=args.timeout,
                         memory_mb=args.memory, jobs=args.jobs, only=args.only,
-                        on_record=writer.add if writer else None, progress=not args.no_progress)
-    except (ProfileError, FileNotFoundError, NoSubmissions) as exc:
+                        on_record=writer.add if writer else None, progress=not args.no_progress,
+                        require_isolation=args.require_isolation)
+    except (ProfileError, FileNotFoundError, NoSubmissions, IsolationUnavailable) as exc:
         print(f"minilr check: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         where = f"; {writer.path} holds the {len(writer.records)} records graded so far" if writer else ""
         print(f"minilr check: interrupted{where}.", file=sys.stderr)
         return 130
+    isolated = f"Isolation: {_isolation(records.protections)}."
     if writer:
-        print(f"{summary(records)} Report: {writer.path} ({writer.fmt}).")
+        print(f"{summary(records)} {isolated} Report: {writer.path} ({writer.fmt}).")
     else:
-        print(table(records))
-        print("\n" + summary(records))
+        print(isolated + "\n" + table(records))
+        print("\n" + summary(records) + " " + isolated)
     return 0
+
+
+def _isolation(protections):
+    if protections:
+        return describe(protections)
+    return "none (each student's process ran with a memory limit, an alarm and stdin closed only)"
 
 
 def main(argv=None):

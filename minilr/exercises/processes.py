@@ -16,6 +16,7 @@ import os
 import pickle
 import queue
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,7 +26,10 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["Zygote", "run_worker", "kill_all", "GRACE"]
+from .running import isolation
+from .running.isolation import release
+
+__all__ = ["Zygote", "run_worker", "kill_all", "offered", "GRACE"]
 
 WORKER = str(Path(__file__).with_name("worker.py"))
 GRACE = 3.0  # seconds past a call's own limit before its process is killed
@@ -47,6 +51,23 @@ def _kill(pgid):
             os.kill(pgid, signal.SIGKILL)
         except OSError:
             pass  # already gone
+
+
+def offered():
+    """The protections this system gives a student's process (probed in a fresh interpreter, as the worker runs).
+
+    Examples
+    --------
+    >>> from minilr.exercises.processes import offered
+    >>> offered() <= {"files", "network", "processes", "disk"}
+    True
+    """
+    done = subprocess.run([sys.executable, "-I", "-B", isolation.__file__], capture_output=True, text=True,
+                          env=_env(), timeout=60, stdin=subprocess.DEVNULL)
+    try:
+        return isolation.offered(json.loads(done.stdout))
+    except (ValueError, KeyError, TypeError):
+        return frozenset()
 
 
 def kill_all():
@@ -154,6 +175,23 @@ def _events(fd, timeout, load_timeout):
             yield event
 
 
+def _stage(job, tmp):
+    """Copy the submission's files into its scratch folder: the student's process sees these copies only."""
+    scratch = os.path.join(tmp, "work")
+    os.mkdir(scratch)
+    files = []
+    for entry in job["files"]:
+        copy = os.path.join(scratch, entry.get("relpath") or os.path.basename(entry["path"]))
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        if os.path.isfile(entry["path"]):
+            shutil.copyfile(entry["path"], copy)
+        else:  # a job built from source alone
+            Path(copy).write_text(entry.get("source") or "", encoding="utf-8")
+        files.append({**entry, "path": copy})
+    folders = list(dict.fromkeys(os.path.dirname(f["path"]) for f in files)) or [scratch]
+    return {**job, "files": files, "sys_path": folders, "scratch": scratch}
+
+
 def run_worker(job, timeout, load_timeout, zygote=None):
     """Run one job; yields its events, then ``{"event": "died", "reason", "returncode"}`` if it did not end.
 
@@ -177,7 +215,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     with tempfile.TemporaryDirectory(prefix="minilr-grade-") as tmp:
         job_path = os.path.join(tmp, "job.pkl")
         with open(job_path, "wb") as f:
-            pickle.dump(job, f)
+            pickle.dump(_stage(job, tmp), f)
         read_fd, write_fd = os.pipe()
         proc, status = None, None
         try:
@@ -212,6 +250,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
                 if proc.poll() is None:
                     _kill(pid)
                 proc.wait()
+                release(pid)
             elif not ended:
                 _kill(pid)
             os.close(read_fd)

@@ -146,6 +146,7 @@ class Profile:
     exercises: tuple
     strict: bool = False
     source: str = field(default="built-in", compare=False)
+    forbid: tuple = ("minilr", "sklearn")  # modules or names a graded function may not use: the references
 
     def exercise(self, name):
         return next(e for e in self.exercises if e.name == name)
@@ -265,10 +266,14 @@ def _line(text, table, key=None):
 
 def _from_toml(data, text, path):
     allowed = {"check", "function", "args", "params", "points", "ones_column", "first_label"}
-    unknown_top = set(data) - {"name", "strict", "exercises", "description"}
+    unknown_top = set(data) - {"name", "strict", "exercises", "description", "forbid", "allow"}
     if unknown_top:
         raise ProfileError(f"{path}: unknown key '{sorted(unknown_top)[0]}' (allowed at the top: name, strict, "
-                           "description, and [exercises.NAME] tables).")
+                           "description, forbid, allow, and [exercises.NAME] tables).")
+    for key in ("forbid", "allow"):
+        if not isinstance(data.get(key, []), list) or not all(isinstance(n, str) and n for n in data.get(key, [])):
+            raise ProfileError(f"{path}: `{key}` must be a list of module or function "
+                               f'names, for example {key} = ["scipy.special.expit"].')
     tables = data.get("exercises")
     if not isinstance(tables, dict) or not tables:
         raise ProfileError(f"{path}: no exercises: add at least one [exercises.NAME] table with a `check`.")
@@ -283,7 +288,9 @@ def _from_toml(data, text, path):
             raise ProfileError(f"{path}, line {_line(text, f'exercises.{name}', key)}: unknown key '{key}' in "
                                f"[exercises.{name}] (allowed: {', '.join(sorted(allowed))}).")
         exercises.append(_toml_exercise(name, table, where, text, path))
-    return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path))
+    forbid = [n for n in dict.fromkeys([*Profile.forbid, *data.get("forbid", [])]) if n not in data.get("allow", [])]
+    return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path),
+                   tuple(forbid))
 
 
 def _toml_exercise(name, table, where, text, path):

@@ -2,15 +2,19 @@
 
 * ``json``: the list of records, one per (submission, function), with the
   keys ``submission, exercise, function, verdict, mistakes, points,
-  max_points, message, profile``.
+  max_points, message, profile, isolation``.
 * ``csv``: one row per submission, one column per exercise holding its
   points (0 in every column for a submission that could not be loaded), then
-  ``total``, ``max_points`` and ``problems`` (the verdicts that are not
-  ``pass``, with their mistakes).
+  ``total``, ``max_points``, ``problems`` (the verdicts that are not
+  ``pass``, with their mistakes) and ``isolation``.
 * ``gradescope``: the ``results.json`` Gradescope's autograder reads
-  (``score`` and ``tests``, each with ``name``, ``score``, ``max_score``,
-  ``status`` and ``output``); for several submissions, an object of one
-  such result per submission.
+  (``score``, ``output`` and ``tests``, each with ``name``, ``score``,
+  ``max_score``, ``status`` and ``output``); for several submissions, an
+  object of one such result per submission.
+
+``isolation`` names the protections the student's process had: ``files,
+network, processes, disk``, or ``none`` where the system cannot contain it
+(:mod:`~minilr.exercises.running.isolation`).
 
 :class:`ReportWriter` rewrites its file (atomically) after every submission,
 so an interrupted run leaves a valid report of the submissions graded so far.
@@ -38,14 +42,16 @@ def _csv(records):
     exercises = list(dict.fromkeys(r["exercise"] for r in records if r["exercise"]))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["submission", *exercises, "total", "max_points", "problems"])
+    isolation = any("isolation" in r for r in records)
+    writer.writerow(["submission", *exercises, "total", "max_points", "problems"] + ["isolation"] * isolation)
     for name, rs in _by_submission(records).items():
         points = {r["exercise"]: r["points"] for r in rs if r["exercise"]}
         if any(r["exercise"] is None for r in rs):  # could not be loaded: 0 everywhere, never a blank
             points = dict.fromkeys(exercises, 0.0)
         problems = "; ".join(_problem(r) for r in rs if r["verdict"] != "pass")
         writer.writerow([name, *(f"{points[e]:g}" if e in points else "" for e in exercises),
-                         f"{sum(r['points'] for r in rs):g}", f"{sum(r['max_points'] for r in rs):g}", problems])
+                         f"{sum(r['points'] for r in rs):g}", f"{sum(r['max_points'] for r in rs):g}", problems]
+                        + [rs[0].get("isolation", "")] * isolation)
     return out.getvalue()
 
 
@@ -62,7 +68,10 @@ def _gradescope_one(rs):
               else "failed",
               "output": f"{r['verdict'].upper()}" + (f" [{', '.join(r['mistakes'])}]" if r["mistakes"] else "")
               + (f": {r['message']}" if r["message"] else "")} for r in rs]
-    return {"score": sum(r["points"] for r in rs), "tests": tests}
+    result = {"score": sum(r["points"] for r in rs), "tests": tests}
+    if "isolation" in rs[0]:
+        result["output"] = f"Isolation: {rs[0]['isolation']}."
+    return result
 
 
 def render(records, fmt):

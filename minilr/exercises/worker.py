@@ -15,6 +15,7 @@ prints go nowhere, stdin is closed, the address space is capped
 """
 
 import copy
+import importlib.util
 import json
 import os
 import pickle
@@ -28,6 +29,20 @@ import warnings
 import numpy as np
 
 MAX_VALUES = 1_000_000  # values sent back per output; more is no answer to these exercises
+
+
+def _beside(name):
+    """A standard-library-only module of the grader, loaded by path: this script never imports minilr."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = next(p for p in (os.path.join(here, f"{name}.py"), os.path.join(here, "running", f"{name}.py"))
+                if os.path.exists(p))
+    spec = importlib.util.spec_from_file_location(f"minilr_grader_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+isolation, guard = _beside("isolation"), _beside("guard")
 
 
 class _TimeUp(BaseException):
@@ -78,9 +93,10 @@ def _changed(before, after):
 
 
 def _call(fn, args, n_outputs, timeout, files):
-    """One call: value (as numbers), error, time-out, numeric warnings, arguments changed in place."""
+    """One call: value (as numbers), error, time-out, numeric warnings, arguments changed in place, forbidden names."""
     copies = copy.deepcopy(args)
     out = {"value": None, "error": None, "timed_out": False}
+    reached = len(guard.used())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -96,7 +112,8 @@ def _call(fn, args, n_outputs, timeout, files):
     texts = [f"{w.category.__name__}: {w.message}" for w in caught][:20]
     kinds = {str(w.message).split(" encountered")[0] for w in caught
              if issubclass(w.category, RuntimeWarning) and " encountered" in str(w.message)}
-    out.update(numeric=sorted(kinds), warnings=texts, mutated=_changed(args, copies))
+    out.update(numeric=sorted(kinds), warnings=texts, mutated=_changed(args, copies),
+               forbidden=list(dict.fromkeys(guard.used()[reached:])))
     return out
 
 
@@ -145,9 +162,21 @@ def _load_chunks(entry, timeout, namespace, notes, files):
             notes.append(f"{label}: {what[:150]}, skipped")
 
 
+def _contain(job):
+    """Confine this process to its scratch copy (:mod:`isolation`), then forbid the reference modules."""
+    forbid = job.get("forbid", guard.DEFAULT)
+    modules = [n for n in forbid if "." not in n]
+    paths = {p: n for n in modules for p in guard.locations([n])}
+    got = isolation.contain(isolation.python_installation(exclude=modules), job["scratch"],
+                            max_processes=job.get("max_processes", 64), disk_bytes=job.get("disk_mb", 100) * 2**20)
+    guard.install(forbid, paths)
+    return got
+
+
 def main(job_path, out):
     with open(job_path, "rb") as f:
         job = pickle.load(f)  # written by the grader, not by the student
+    out.write(json.dumps({"event": "contained", "protections": sorted(_contain(job))}) + "\n")
     sys.path[:0] = job["sys_path"]
     limit = job["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -229,6 +258,7 @@ def zygote(sock_fd):
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
+            isolation.release(pid)  # what escaped its session dies here (root: its pids cgroup)
             report.write(json.dumps({"id": children.pop(pid), "status": os.waitstatus_to_exitcode(status)}) + "\n")
         if not ready:
             continue
@@ -245,7 +275,6 @@ def zygote(sock_fd):
             sock.close()
             report.close()
             os.setsid()
-            os.chdir(os.path.dirname(request["job"]))
             out = os.fdopen(fds[0], "w", buffering=1)
             _silence()
             _child(request["job"], out)

@@ -36,7 +36,7 @@ import signal
 import stat
 import sys
 
-__all__ = ["contain", "probe", "release", "PROTECTIONS", "OFF"]
+__all__ = ["contain", "probe", "offered", "describe", "release", "python_installation", "PROTECTIONS", "OFF"]
 
 PROTECTIONS = ("files", "network", "processes", "disk")
 OFF = "MINILR_ISOLATION"  # "off": behave as a kernel without these mechanisms
@@ -99,18 +99,18 @@ def probe():
     Returns
     -------
     dict
-        ``{"landlock": int, "namespaces": bool, "cgroup": bool}``; all false
+        ``{"landlock": int, "namespaces": bool, "cgroup": bool, "uid": int}``; all false
         off Linux or when ``MINILR_ISOLATION=off``.
 
     Examples
     --------
     >>> from minilr.exercises.running.isolation import probe
     >>> sorted(probe())
-    ['cgroup', 'landlock', 'namespaces']
+    ['cgroup', 'landlock', 'namespaces', 'uid']
     """
     libc = _libc()
     if libc is None or _off():
-        return {"landlock": 0, "namespaces": False, "cgroup": False}
+        return {"landlock": 0, "namespaces": False, "cgroup": False, "uid": os.geteuid() if libc else 0}
     pid = os.fork()
     if pid == 0:  # unshare(CLONE_NEWUSER) needs a single-threaded process: a fresh child is one
         try:
@@ -121,7 +121,42 @@ def probe():
     _, status = os.waitpid(pid, 0)
     cgroup = os.geteuid() == 0 and _cgroup_root() is not None
     return {"landlock": _landlock_abi(libc), "namespaces": os.waitstatus_to_exitcode(status) == 0,
-            "cgroup": cgroup}
+            "cgroup": cgroup, "uid": os.geteuid()}
+
+
+def offered(found):
+    """The protections a :func:`probe` result allows, as :func:`contain` would report them.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.isolation import offered
+    >>> sorted(offered({"landlock": 7, "namespaces": True, "cgroup": True}))
+    ['disk', 'files', 'network', 'processes']
+    >>> sorted(offered({"landlock": 0, "namespaces": False, "cgroup": False}))
+    []
+    """
+    got = set()
+    if found["namespaces"]:
+        got.update(("network", "disk"))
+        if found["cgroup"] or found.get("uid", 0) != 0:
+            got.add("processes")
+    if found["landlock"]:
+        got.add("files")
+        if found["landlock"] >= 4:
+            got.add("network")
+    return frozenset(got)
+
+
+def describe(protections):
+    """The protections in words, for a report: ``"files, network, processes, disk"``, or ``"none"``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.isolation import describe
+    >>> describe({"network", "files"}), describe(())
+    ('files, network', 'none')
+    """
+    return ", ".join(p for p in PROTECTIONS if p in protections) or "none"
 
 
 def _cgroup_root():
@@ -197,6 +232,43 @@ def release(pid, parent=None):
                 pass
         os.sched_yield()
     return False
+
+
+def _hidden(entry, exclude):
+    """Is a site-packages entry (``sklearn``, ``scikit_learn-1.5.dist-info``, ``__editable__.minilr...``) excluded?"""
+    name = entry.lower().replace("-", "_").removeprefix("__editable__").lstrip("._")
+    aliases = {"sklearn": ("scikit_learn",)}
+    return any(name == n or name.startswith((n + ".", n + "_")) or name.startswith(aliases.get(n, ("\0",)))
+               for n in exclude)
+
+
+def python_installation(exclude=()):
+    """What a student's process reads to run Python: the standard library, site-packages, system libraries.
+
+    Every entry of a site-packages folder is given on its own, so that the
+    packages in ``exclude`` (top-level names) and their metadata are not.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.isolation import python_installation
+    >>> paths = python_installation(exclude=["sklearn"])
+    >>> any(p.endswith("numpy") for p in paths), any(p.endswith("sklearn") for p in paths)
+    (True, False)
+    """
+    paths = []
+    for folder in sys.path:
+        if not folder or not os.path.isdir(folder):
+            if folder and os.path.isfile(folder):  # python311.zip
+                paths.append(folder)
+            continue
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            paths += [os.path.join(folder, e) for e in sorted(os.listdir(folder)) if not _hidden(e, exclude)]
+        else:
+            paths.append(folder)
+    arch = getattr(sys.implementation, "_multiarch", "")
+    system = [os.path.join(d, arch) for d in ("/lib", "/usr/lib", "/usr/local/lib") if arch]
+    return paths + system + ["/lib64", "/usr/lib64", "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
+                             "/dev/null", "/dev/zero", "/dev/urandom"]
 
 
 def _write(path, text):

@@ -1,0 +1,1 @@
+"""Running the students' code: each submission in its own contained process."""
