@@ -167,8 +167,10 @@ def _contain(job):
     forbid = job.get("forbid", guard.DEFAULT)
     modules = [n for n in forbid if "." not in n]
     paths = {p: n for n in modules for p in guard.locations([n])}
-    got = isolation.contain(isolation.python_installation(exclude=modules), job["scratch"],
+    allowed = guard.locations([n for n in guard.DEFAULT if n not in forbid])  # a profile's `allow`
+    got = isolation.contain(isolation.python_installation(exclude=modules) + allowed, job["scratch"],
                             max_processes=job.get("max_processes", 64), disk_bytes=job.get("disk_mb", 100) * 2**20)
+    os.environ["TMPDIR"] = job["scratch"]  # tempfile's folder: the scratch, the one place it may write
     guard.install(forbid, paths)
     return got
 
