@@ -96,14 +96,22 @@ HOSTILE = {
 """,
     "snoop.py": """
     import gc
+    found = []
     for obj in gc.get_objects():
-        name = getattr(obj, "__module__", "") or ""
-        if callable(obj) and (name == "minilr" or name.startswith("minilr.")):
-            return obj(z)
-        if isinstance(obj, dict) and ({{"expected", "reference"}} & set(obj)):
-            raise RuntimeError("found " + repr(sorted(obj))[:80])
-        if type(obj).__name__ in ("Spec", "Case", "Exercise"):
-            raise RuntimeError("found a " + type(obj).__name__)
+        try:
+            name = getattr(obj, "__module__", "")
+            name = name if isinstance(name, str) else ""
+            if callable(obj) and (name == "minilr" or name.startswith("minilr.")):
+                found.append(obj)
+            elif isinstance(obj, dict) and (isinstance(obj.get("expected"), (np.ndarray, float, tuple))
+                                            or callable(obj.get("reference"))):
+                found.append(obj)
+            elif callable(getattr(obj, "reference", None)) or type(obj).__name__ in ("Spec", "Case", "Exercise"):
+                found.append(obj)
+        except Exception:
+            continue
+    if found:
+        raise RuntimeError("found " + repr(found[0])[:80])
     return np.zeros_like(np.asarray(z, dtype=float))
 """,
 }
@@ -228,7 +236,8 @@ def test_each_hostile_sigmoid_gets_error_or_fail_with_its_reason(hostile_run, na
 
 
 def test_a_forbidden_import_names_what_it_used(hostile_run):
-    (record,) = [r for r in hostile_run["records"] if r["submission"] == "cheat_importlib.py"]
+    (record,) = [r for r in hostile_run["records"] if r["submission"] == "cheat_importlib.py"
+                 and r["function"] == "sigmoid"]
     assert record["mistakes"] == ["forbidden_import"] and record["points"] == 0
     assert "minilr.functions" in record["message"]
 
@@ -270,7 +279,7 @@ def test_a_malformed_forbid_list_is_a_profile_error(tmp_path, key):
 
 
 # ------------------------------------------------------------------ where containment is not available
-SPY = "def sigmoid(z):\n    import numpy as np\n    open({sibling!r}).read()\n    return 1 / (1 + np.exp(-z))\n"
+SPY = "def sigmoid(z):\n    import numpy as np\n    open({sibling!r}).read()\n    return np.exp(-np.logaddexp(0, -z))\n"
 
 
 @pytest.fixture
