@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, IsolationUnavailable, grade
-from .extract import NoSubmissions
-from .profiles import BUILTIN, ProfileError
-from .report import FORMATS, ReportWriter, summary, table
+from .judging.profiles import BUILTIN, ProfileError
+from .reading.extract import NoSubmissions
+from .reporting.report import FORMATS, ReportWriter, summary, table
 from .running.isolation import describe
 
 __all__ = ["main", "add_arguments"]
