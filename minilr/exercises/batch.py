@@ -31,6 +31,7 @@ from .reading.detect import Assignment, match_functions
 from .reading.extract import find_submissions, read_file
 from .running.isolation import PROTECTIONS, describe
 from .running.processes import Zygote, kill_all, offered, run_worker
+from .running.staging import Stage, check_support
 
 __all__ = ["grade", "GradeReport", "IsolationUnavailable", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
@@ -119,15 +120,18 @@ def _as_call(event, n_outputs):
                 forbidden=tuple(str(n)[:100] for n in event.get("forbidden", ()))[:10])
 
 
-def _job(files, functions, timeout, memory_mb, load_timeout, folder, forbid):
-    entries = [{"path": f.path, "kind": f.kind, "source": f.source, "chunks": f.chunks, "fallback": f.chunks,
-                "relpath": os.path.relpath(f.path, folder)} for f in files]
+def _job(files, functions, timeout, memory_mb, load_timeout, stage, forbid):
+    """The worker's job (its keys: :mod:`~minilr.exercises.running.worker`); ``stage`` holds the staged copies."""
+    staged = stage.staged if stage is not None else {}
+    entries = [{"path": staged.get(f.path, f.path), "kind": f.kind, "source": f.source, "chunks": f.chunks,
+                "fallback": f.chunks} for f in files]
     return {"files": entries, "functions": functions, "timeout": timeout, "memory_mb": memory_mb,
-            "load_timeout": load_timeout, "forbid": forbid, "disk_mb": DEFAULT_DISK_MB}
+            "load_timeout": load_timeout, "stage": stage.path if stage is not None else None,
+            "forbid": forbid, "disk_mb": DEFAULT_DISK_MB}
 
 
-def _forbidden(sub, calls, forbid):
-    """A record of a function that reached a forbidden name: ``fail`` with ``forbidden_import``."""
+def _forbidden(calls, forbid):
+    """What a function that reached a forbidden name gets: ``fail`` with ``forbidden_import``."""
     names = list(dict.fromkeys(n for c in calls for n in c.forbidden))
     return {"verdict": "fail", "mistakes": ["forbidden_import"], "points": 0.0,
             "message": f"uses {', '.join(names[:3])}: this assignment forbids {', '.join(forbid)} "
@@ -135,15 +139,19 @@ def _forbidden(sub, calls, forbid):
 
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
-                     zygote=None, protections=None):
+                     zygote=None, support=(), protections=None):
     """The records of one submission (a list of dicts), never raising for what the student did.
 
-    Each record's ``isolation`` names the protections its processes had
-    (:mod:`~minilr.exercises.running.isolation`); ``protections``, a list,
-    gets them too.
+    The submission runs from a private copy, the support files beside it
+    (:class:`Stage`). Each record's ``isolation`` names the protections its
+    processes had (:mod:`~minilr.exercises.running.isolation`);
+    ``protections``, a list, gets them too.
     """
+    # A folder submission is staged with its subfolders; a single file alone.
+    root = None if [Path(f) for f in sub.files] == [Path(sub.folder) / sub.name] else Path(sub.folder)
     had = []
-    records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, had)
+    with Stage(sub.files, root, support) as stage:
+        records = _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote, had)
     for r in records:
         r["isolation"] = describe(frozenset.intersection(*had) if had else frozenset())
     if protections is not None:
@@ -151,7 +159,7 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     return records
 
 
-def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, protections):
+def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote, protections):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -175,7 +183,7 @@ def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, p
         first = False
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
-                   timeout, memory_mb, load_timeout, sub.folder, forbid)
+                   timeout, memory_mb, load_timeout, stage, forbid)
         current, loaded = None, False
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
@@ -219,7 +227,7 @@ def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, p
                for i in graded]
     for i, r in zip(graded, records):
         if any(c.forbidden for c in calls[i]):
-            r.update(_forbidden(sub, calls[i], forbid))
+            r.update(_forbidden(calls[i], forbid))
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -267,7 +275,7 @@ def _death_message(event, when, timeout):
 
 
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
-          only=None, on_record=None, progress=True, fork=True, require_isolation=False):
+          only=None, on_record=None, progress=True, fork=True, support=(), require_isolation=False):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
 
     The records come as a :class:`GradeReport`, a list that Jupyter shows as a table.
@@ -296,11 +304,20 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Fork the students' processes from one warm process that has NumPy
         and SciPy imported (:class:`~minilr.exercises.running.processes.Zygote`);
         False starts a fresh interpreter for each.
+    support : list of str or Path
+        The course's files (its ``utils.py``, data files, folders), placed
+        read-only beside every submission before it is loaded, with those
+        the profile names (:mod:`~minilr.exercises.running.staging`).
     require_isolation : bool
         Raise :class:`IsolationUnavailable` before grading if this system
         cannot give every protection (a kernel without Landlock or user
         namespaces, macOS, Windows); by default such a system grades
         without them, and the records say so.
+
+    Raises
+    ------
+    SupportError
+        For a support path that does not exist or a support ``.py`` file that does not parse.
 
     Examples
     --------
@@ -326,6 +343,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     True
     """
     profile = load_profile(profile) if profile is not None else None
+    support = check_support([*(profile.support if profile is not None else ()), *support])
     subs = find_submissions(paths)
     if only is not None:
         subs = [s for s in subs if s.name == only or Path(s.name).stem == only] or \
@@ -346,7 +364,8 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
-                                   memory_mb=memory_mb, zygote=zygote, protections=protections) for s in subs]
+                                   memory_mb=memory_mb, zygote=zygote, support=support,
+                                   protections=protections) for s in subs]
             for future in as_completed(futures):
                 done = future.result()
                 records += done

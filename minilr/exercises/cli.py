@@ -5,12 +5,14 @@
     python -m minilr check student.py                       # a table on stdout
     python -m minilr check submissions/ --profile ex2 --report grades.csv
     python -m minilr check submissions/ --only alice --format gradescope --report results.json
+    python -m minilr check ex3/ --profile ex3 --support course/utils.py course/Data
 
 Each submission runs in its own process (:mod:`minilr.exercises.batch`);
 the exit status is 0 whenever the run itself worked, whatever the students'
 grades, and 2 with a one-line message on stderr when the grader was used
 wrongly (an unknown profile, a malformed TOML profile, a path that does not
-exist, a folder with no submissions).
+exist, a folder with no submissions, a support file that does not exist or
+does not parse).
 """
 
 import argparse
@@ -22,6 +24,7 @@ from .judging.profiles import BUILTIN, ProfileError
 from .reading.extract import NoSubmissions
 from .reporting.report import FORMATS, ReportWriter, summary, table
 from .running.isolation import describe
+from .running.staging import SupportError
 
 __all__ = ["main", "add_arguments"]
 
@@ -35,13 +38,16 @@ def add_arguments(parser):
     >>> from minilr.exercises.cli import add_arguments
     >>> parser = add_arguments(argparse.ArgumentParser())
     >>> args = parser.parse_args(["submissions/", "--profile", "ex2", "--report", "grades.csv"])
-    >>> args.paths, args.profile, args.report, args.timeout, args.memory, args.strict
-    (['submissions/'], 'ex2', 'grades.csv', 10.0, 2000, None)
+    >>> args.paths, args.profile, args.report, args.timeout, args.memory, args.strict, args.support
+    (['submissions/'], 'ex2', 'grades.csv', 10.0, 2000, None, [])
     """
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="submissions: .py or .ipynb files, or folders of them (a subfolder is one submission)")
     parser.add_argument("--profile", help=f"assignment: {', '.join(BUILTIN)} or a course's .toml file "
                         "(default: detected per function)")
+    parser.add_argument("--support", nargs="+", action="extend", default=[], metavar="PATH",
+                        help="the course's files (its utils.py, data files or folders), placed read-only beside "
+                        "every submission before it is loaded")
     parser.add_argument("--report", metavar="FILE", help="write the records here (default: a table on stdout)")
     parser.add_argument("--format", choices=FORMATS, help="report format (default: from the file's suffix, else json)")
     parser.add_argument("--strict", action="store_true", default=None,
@@ -78,8 +84,8 @@ def run(args):
         records = grade(args.paths, profile=args.profile, strict=args.strict, timeout=args.timeout,
                         memory_mb=args.memory, jobs=args.jobs, only=args.only,
                         on_record=writer.add if writer else None, progress=not args.no_progress,
-                        require_isolation=args.require_isolation)
-    except (ProfileError, FileNotFoundError, NoSubmissions, IsolationUnavailable) as exc:
+                        support=args.support, require_isolation=args.require_isolation)
+    except (ProfileError, FileNotFoundError, NoSubmissions, SupportError, IsolationUnavailable) as exc:
         print(f"minilr check: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

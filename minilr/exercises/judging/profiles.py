@@ -9,6 +9,7 @@ not, labels 0..K-1 or 1..K). A course's own profile, ``course.toml``::
 
     name = "course"          # records say "course:cost"; default: the file's name
     strict = false           # a fragile answer (textbook sigmoid) keeps its points
+    support = ["utils.py", "Data"]   # the course's files, beside every submission (relative to this file)
 
     [exercises.sigmoid]
     check = "sigmoid"
@@ -146,6 +147,7 @@ class Profile:
     exercises: tuple
     strict: bool = False
     source: str = field(default="built-in", compare=False)
+    support: tuple = field(default=(), compare=False)  # the course's files (paths), placed beside submissions
     forbid: tuple = ("minilr", "sklearn")  # modules or names a graded function may not use: the references
 
     def exercise(self, name):
@@ -266,14 +268,17 @@ def _line(text, table, key=None):
 
 def _from_toml(data, text, path):
     allowed = {"check", "function", "args", "params", "points", "ones_column", "first_label"}
-    unknown_top = set(data) - {"name", "strict", "exercises", "description", "forbid", "allow"}
+    unknown_top = set(data) - {"name", "strict", "exercises", "description", "support", "forbid", "allow"}
     if unknown_top:
         raise ProfileError(f"{path}: unknown key '{sorted(unknown_top)[0]}' (allowed at the top: name, strict, "
-                           "description, forbid, allow, and [exercises.NAME] tables).")
-    for key in ("forbid", "allow"):
-        if not isinstance(data.get(key, []), list) or not all(isinstance(n, str) and n for n in data.get(key, [])):
-            raise ProfileError(f"{path}: `{key}` must be a list of module or function "
-                               f'names, for example {key} = ["scipy.special.expit"].')
+                           "description, support, forbid, allow, and [exercises.NAME] tables).")
+    for key, what in (("support", 'paths (relative to the profile), e.g. support = ["utils.py"]'),
+                      ("forbid", "module or function names"), ("allow", "module or function names")):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            line = next(i + 1 for i, t in enumerate(text.splitlines()) if t.replace(" ", "").startswith(f"{key}="))
+            raise ProfileError(f"{path}, line {line}: {key} must be a list of {what}.")
+    support = data.get("support", [])
     tables = data.get("exercises")
     if not isinstance(tables, dict) or not tables:
         raise ProfileError(f"{path}: no exercises: add at least one [exercises.NAME] table with a `check`.")
@@ -288,9 +293,9 @@ def _from_toml(data, text, path):
             raise ProfileError(f"{path}, line {_line(text, f'exercises.{name}', key)}: unknown key '{key}' in "
                                f"[exercises.{name}] (allowed: {', '.join(sorted(allowed))}).")
         exercises.append(_toml_exercise(name, table, where, text, path))
-    forbid = [n for n in dict.fromkeys([*Profile.forbid, *data.get("forbid", [])]) if n not in data.get("allow", [])]
+    forbid = tuple(n for n in dict.fromkeys([*Profile.forbid, *data.get("forbid", [])]) if n not in data.get("allow", []))
     return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path),
-                   tuple(forbid))
+                   tuple(str(path.parent / p) for p in support), forbid)
 
 
 def _toml_exercise(name, table, where, text, path):

@@ -16,7 +16,6 @@ import os
 import pickle
 import queue
 import select
-import shutil
 import signal
 import socket
 import subprocess
@@ -175,21 +174,12 @@ def _events(fd, timeout, load_timeout):
             yield event
 
 
-def _stage(job, tmp):
-    """Copy the submission's files into its scratch folder: the student's process sees these copies only."""
-    scratch = os.path.join(tmp, "work")
-    os.mkdir(scratch)
-    files = []
-    for entry in job["files"]:
-        copy = os.path.join(scratch, entry.get("relpath") or os.path.basename(entry["path"]))
-        os.makedirs(os.path.dirname(copy), exist_ok=True)
-        if os.path.isfile(entry["path"]):
-            shutil.copyfile(entry["path"], copy)
-        else:  # a job built from source alone
-            Path(copy).write_text(entry.get("source") or "", encoding="utf-8")
-        files.append({**entry, "path": copy})
-    folders = list(dict.fromkeys(os.path.dirname(f["path"]) for f in files)) or [scratch]
-    return {**job, "files": files, "sys_path": folders, "scratch": scratch}
+def _staged(job, tmp):
+    """A job the grader staged runs in its stage; one built by hand, in an empty folder of its own."""
+    if job.get("stage"):
+        return job
+    os.mkdir(os.path.join(tmp, "work"))
+    return {**job, "stage": os.path.join(tmp, "work")}
 
 
 def run_worker(job, timeout, load_timeout, zygote=None):
@@ -205,7 +195,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     >>> source = "def sigmoid(z):\\n    return 0.5\\n"
     >>> job = {"files": [{"path": "alice.py", "kind": "module", "source": source}],
     ...        "functions": [{"name": "sigmoid", "n_outputs": 1, "cases": [(0.0,), (3.0,)]}],
-    ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "sys_path": []}
+    ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "stage": None}
     >>> events = list(run_worker(job, timeout=5.0, load_timeout=10.0))
     >>> [e["event"] for e in events]
     ['loaded', 'start', 'call', 'call', 'end']
@@ -215,7 +205,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     with tempfile.TemporaryDirectory(prefix="minilr-grade-") as tmp:
         job_path = os.path.join(tmp, "job.pkl")
         with open(job_path, "wb") as f:
-            pickle.dump(_stage(job, tmp), f)
+            pickle.dump(_staged(job, tmp), f)
         read_fd, write_fd = os.pipe()
         proc, status = None, None
         try:

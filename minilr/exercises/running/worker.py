@@ -166,9 +166,9 @@ def _contain(job):
     modules = [n for n in forbid if "." not in n]
     paths = {p: n for n in modules for p in guard.locations([n])}
     allowed = guard.locations([n for n in guard.DEFAULT if n not in forbid])  # a profile's `allow`
-    got = isolation.contain(isolation.python_installation(exclude=modules) + allowed, job["scratch"],
+    got = isolation.contain(isolation.python_installation(exclude=modules) + allowed, job["stage"],
                             max_processes=job.get("max_processes", 64), disk_bytes=job.get("disk_mb", 100) * 2**20)
-    os.environ["TMPDIR"] = job["scratch"]  # tempfile's folder: the scratch, the one place it may write
+    os.environ["TMPDIR"] = job["stage"]  # tempfile's folder: the scratch, the one place it may write
     guard.install(forbid, paths)
     return got
 
@@ -177,7 +177,7 @@ def main(job_path, out):
     with open(job_path, "rb") as f:
         job = pickle.load(f)  # written by the grader, not by the student
     out.write(json.dumps({"event": "contained", "protections": sorted(_contain(job))}) + "\n")
-    sys.path[:0] = job["sys_path"]
+    sys.path.insert(0, job["stage"])  # the submission's private copy: never the teacher's folder
     limit = job["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGALRM, _alarm)
