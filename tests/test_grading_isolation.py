@@ -37,9 +37,15 @@ HEAD = "import numpy as np\n\n\ndef sigmoid(z):\n"
 HOSTILE = {
     "vandal.py": """
     import glob
-    for path in glob.glob({class_!r} + "/*.py") + [{report!r}, {support!r}]:
-        with open(path, "w") as f:
-            f.write("def sigmoid(z):\\n    return 0\\n")
+    denied = []
+    for path in glob.glob({class_!r} + "/*.py") + [{sibling!r}, {report!r}, {support!r}]:
+        try:
+            with open(path, "w") as f:
+                f.write("def sigmoid(z):\\n    return 0\\n")
+        except OSError as error:
+            denied.append(error)
+    if denied:
+        raise denied[-1]
     return 1 / (1 + np.exp(-z))
 """,
     "spy.py": """
@@ -166,13 +172,14 @@ def hostile_run(tmp_path_factory):
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
     listener.setblocking(False)
-    fill = {"class_": str(class_), "report": str(report), "support": str(support),
+    fill = {"class_": str(class_), "report": str(report), "support": str(support), "sibling": str(class_ / HONEST[0]),
             "port": listener.getsockname()[1], "tag": TAG}
     for name, body in HOSTILE.items():
         (class_ / name).write_text(HEAD + textwrap.indent(textwrap.dedent(body.format(**fill)).strip(), "    ") + "\n")
     before = {**hashes(class_), **hashes(teacher)}
     free = shutil.disk_usage(root).free, shutil.disk_usage("/tmp").free
-    done = run_cli(class_, "--profile", "ex2", "--report", report, "--jobs", "2", "--timeout", "5")
+    done = run_cli(class_, "--profile", "ex2", "--report", report, "--jobs", "2", "--timeout", "5",
+                   "--support", support)
     try:
         listener.accept()
         connected = True

@@ -120,7 +120,7 @@ def _as_call(event, n_outputs):
                 forbidden=tuple(str(n)[:100] for n in event.get("forbidden", ()))[:10])
 
 
-def _job(files, functions, timeout, memory_mb, load_timeout, stage, forbid):
+def _job(files, functions, timeout, memory_mb, load_timeout, stage=None, forbid=("minilr", "sklearn")):
     """The worker's job (its keys: :mod:`~minilr.exercises.running.worker`); ``stage`` holds the staged copies."""
     staged = stage.staged if stage is not None else {}
     entries = [{"path": staged.get(f.path, f.path), "kind": f.kind, "source": f.source, "chunks": f.chunks,

@@ -30,7 +30,7 @@ import os
 import sys
 import types
 
-__all__ = ["install", "used", "ForbiddenImport", "locations", "DEFAULT"]
+__all__ = ["install", "used", "ForbiddenImport", "locations", "python_installation", "DEFAULT"]
 
 DEFAULT = ("minilr", "sklearn")
 _USED = []
@@ -133,6 +133,43 @@ def locations(modules):
         if spec is not None:
             found += list(spec.submodule_search_locations or []) or ([spec.origin] if spec.origin else [])
     return [os.path.realpath(p) for p in found]
+
+
+def _hidden(entry, exclude):
+    """Is a site-packages entry (``sklearn``, ``scikit_learn-1.5.dist-info``, ``__editable__.minilr...``) excluded?"""
+    name = entry.lower().replace("-", "_").removeprefix("__editable__").lstrip("._")
+    aliases = {"sklearn": ("scikit_learn",)}
+    return any(name == n or name.startswith((n + ".", n + "_")) or name.startswith(aliases.get(n, ("\0",)))
+               for n in exclude)
+
+
+def python_installation(exclude=()):
+    """What a student's process reads to run Python: the standard library, site-packages, system libraries.
+
+    Every entry of a site-packages folder is given on its own, so that the
+    packages in ``exclude`` (top-level names) and their metadata are not.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.guard import python_installation
+    >>> paths = python_installation(exclude=["sklearn"])
+    >>> any(p.endswith("numpy") for p in paths), any(p.endswith("sklearn") for p in paths)
+    (True, False)
+    """
+    paths = []
+    for folder in sys.path:
+        if not folder or not os.path.isdir(folder):
+            if folder and os.path.isfile(folder):  # python311.zip
+                paths.append(folder)
+            continue
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            paths += [os.path.join(folder, e) for e in sorted(os.listdir(folder)) if not _hidden(e, exclude)]
+        else:
+            paths.append(folder)
+    arch = getattr(sys.implementation, "_multiarch", "")
+    system = [os.path.join(d, arch) for d in ("/lib", "/usr/lib", "/usr/local/lib") if arch]
+    return paths + system + ["/lib64", "/usr/lib64", "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
+                             "/dev/null", "/dev/zero", "/dev/urandom"]
 
 
 def _replace(name):

@@ -36,7 +36,8 @@ import signal
 import stat
 import sys
 
-__all__ = ["contain", "probe", "offered", "describe", "release", "python_installation", "PROTECTIONS", "OFF"]
+__all__ = ["contain", "probe", "offered", "describe", "prepare", "fork_into_namespace", "disabled", "PROTECTIONS",
+           "OFF"]
 
 PROTECTIONS = ("files", "network", "processes", "disk")
 OFF = "MINILR_ISOLATION"  # "off": behave as a kernel without these mechanisms
@@ -50,7 +51,7 @@ _LANDLOCK = (444, 445, 446)  # landlock_create_ruleset, _add_rule, _restrict_sel
 _FS_BITS = {1: 13, 2: 14, 3: 15, 4: 15, 5: 16}
 _READ = 1 | 4 | 8  # EXECUTE | READ_FILE | READ_DIR
 _FILE_RIGHTS = 1 | 2 | 4 | (1 << 14) | (1 << 15)  # the rights a rule on a file (not a folder) may carry
-_CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
+_OPENED = {}  # path -> O_PATH descriptor, opened once in the warm process (:func:`prepare`)
 
 
 class _RulesetAttr(ctypes.Structure):
@@ -86,7 +87,15 @@ def _landlock_abi(libc):
     return max(version, 0)
 
 
-def _off():
+def disabled():
+    """Whether ``MINILR_ISOLATION=off`` asks to grade as on a system without these mechanisms.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.isolation import disabled
+    >>> disabled() in (True, False)
+    True
+    """
     return os.environ.get(OFF, "").lower() in ("off", "0", "no", "false")
 
 
@@ -96,18 +105,18 @@ def probe():
     Returns
     -------
     dict
-        ``{"landlock": int, "namespaces": bool, "cgroup": bool, "uid": int}``; all false
+        ``{"landlock": int, "namespaces": bool, "uid": int}``; all false
         off Linux or when ``MINILR_ISOLATION=off``.
 
     Examples
     --------
     >>> from minilr.exercises.running.isolation import probe
     >>> sorted(probe())
-    ['cgroup', 'landlock', 'namespaces', 'uid']
+    ['landlock', 'namespaces', 'uid']
     """
     libc = _libc()
-    if libc is None or _off():
-        return {"landlock": 0, "namespaces": False, "cgroup": False, "uid": os.geteuid() if libc else 0}
+    if libc is None or disabled():
+        return {"landlock": 0, "namespaces": False, "uid": os.geteuid() if libc else 0}
     pid = os.fork()
     if pid == 0:  # unshare(CLONE_NEWUSER) needs a single-threaded process: a fresh child is one
         try:
@@ -116,13 +125,14 @@ def probe():
             os._exit(1)
         os._exit(0)
     _, status = os.waitpid(pid, 0)
-    cgroup = os.geteuid() == 0 and _cgroup_root() is not None
     return {"landlock": _landlock_abi(libc), "namespaces": os.waitstatus_to_exitcode(status) == 0,
-            "cgroup": cgroup, "uid": os.geteuid()}
+            "uid": os.geteuid()}
 
 
 def offered(found):
     """The protections a :func:`probe` result allows, as :func:`contain` would report them.
+
+    ``found["cgroup"]``: whether a pids cgroup can be made (:mod:`.cgroups`), the cap that holds for root.
 
     Examples
     --------
@@ -135,7 +145,7 @@ def offered(found):
     got = set()
     if found["namespaces"]:
         got.update(("network", "disk"))
-        if found["cgroup"] or found.get("uid", 0) != 0:
+        if found.get("cgroup") or found.get("uid", 0) != 0:
             got.add("processes")
     if found["landlock"]:
         got.add("files")
@@ -156,130 +166,67 @@ def describe(protections):
     return ", ".join(p for p in PROTECTIONS if p in protections) or "none"
 
 
-def _cgroup_root():
-    """A writable pids hierarchy: cgroup v1's ``pids`` controller, or v2 with ``pids`` delegated."""
-    v1 = _CGROUP_ROOTS[0]
-    if os.path.isdir(v1) and os.access(v1, os.W_OK):
-        return v1
-    v2 = _CGROUP_ROOTS[1]
-    try:
-        with open(os.path.join(v2, "cgroup.subtree_control")) as f:
-            if "pids" in f.read().split() and os.access(v2, os.W_OK):
-                return v2
-    except OSError:
-        pass
-    return None
-
-
-def _cgroup_path(parent, child):
-    root = _cgroup_root()
-    return None if root is None else os.path.join(root, f"minilr-{parent}-{child}")
-
-
-def _join_cgroup(max_processes):
-    """Root only: a pids cgroup of our own, its cap inherited by every process we start."""
-    if os.geteuid() != 0:
-        return False
-    path = _cgroup_path(os.getppid(), os.getpid())
-    if path is None:
-        return False
-    try:
-        os.mkdir(path)
-        with open(os.path.join(path, "pids.max"), "w") as f:
-            f.write(str(max_processes))
-        with open(os.path.join(path, "cgroup.procs"), "w") as f:
-            f.write("0")
-    except OSError:
-        return False
-    return True
-
-
-def release(pid, parent=None):
-    """After ``pid`` has ended: kill whatever is left in its pids cgroup and remove the cgroup.
-
-    ``parent`` is the process that forked ``pid`` (default: this one).
-
-    Examples
-    --------
-    Nothing to do for a process that made no cgroup:
-
-    >>> from minilr.exercises.running.isolation import release
-    >>> release(2**22 + 1)
-    False
-    """
-    path = _cgroup_path(os.getpid() if parent is None else parent, pid)
-    if path is None or not os.path.isdir(path):
-        return False
-    for _ in range(200):  # a process that escaped its session: killed here, one by one
-        try:
-            with open(os.path.join(path, "cgroup.procs")) as f:
-                pids = [int(p) for p in f.read().split()]
-        except OSError:
-            pids = []
-        if not pids:
-            try:
-                os.rmdir(path)
-                return True
-            except OSError:
-                pass
-        for p in pids:
-            try:
-                os.kill(p, signal.SIGKILL)
-            except OSError:
-                pass
-        os.sched_yield()
-    return False
-
-
-def _hidden(entry, exclude):
-    """Is a site-packages entry (``sklearn``, ``scikit_learn-1.5.dist-info``, ``__editable__.minilr...``) excluded?"""
-    name = entry.lower().replace("-", "_").removeprefix("__editable__").lstrip("._")
-    aliases = {"sklearn": ("scikit_learn",)}
-    return any(name == n or name.startswith((n + ".", n + "_")) or name.startswith(aliases.get(n, ("\0",)))
-               for n in exclude)
-
-
-def python_installation(exclude=()):
-    """What a student's process reads to run Python: the standard library, site-packages, system libraries.
-
-    Every entry of a site-packages folder is given on its own, so that the
-    packages in ``exclude`` (top-level names) and their metadata are not.
-
-    Examples
-    --------
-    >>> from minilr.exercises.running.isolation import python_installation
-    >>> paths = python_installation(exclude=["sklearn"])
-    >>> any(p.endswith("numpy") for p in paths), any(p.endswith("sklearn") for p in paths)
-    (True, False)
-    """
-    paths = []
-    for folder in sys.path:
-        if not folder or not os.path.isdir(folder):
-            if folder and os.path.isfile(folder):  # python311.zip
-                paths.append(folder)
-            continue
-        if os.path.basename(folder) in ("site-packages", "dist-packages"):
-            paths += [os.path.join(folder, e) for e in sorted(os.listdir(folder)) if not _hidden(e, exclude)]
-        else:
-            paths.append(folder)
-    arch = getattr(sys.implementation, "_multiarch", "")
-    system = [os.path.join(d, arch) for d in ("/lib", "/usr/lib", "/usr/local/lib") if arch]
-    return paths + system + ["/lib64", "/usr/lib64", "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
-                             "/dev/null", "/dev/zero", "/dev/urandom"]
-
-
 def _write(path, text):
     with open(path, "w") as f:
         f.write(text)
 
 
-def _namespaces(libc):
+def _namespaces(libc, pid):
     uid, gid = os.geteuid(), os.getegid()
-    _check(libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWPID | _CLONE_NEWIPC))
+    _check(libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWIPC | pid))
     # The same ids inside: files keep their owners; capabilities hold in these namespaces only.
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def fork_into_namespace():
+    """``os.fork()``, the child the ``init`` of a new PID namespace (root only; else a plain fork).
+
+    The warm process calls it: the child then needs no second fork in
+    :func:`contain`, and killing it kills everything it started.
+
+    Examples
+    --------
+    >>> import os
+    >>> from minilr.exercises.running.isolation import fork_into_namespace
+    >>> pid = fork_into_namespace()
+    >>> if pid == 0:
+    ...     os._exit(0 if os.getpid() == 1 or os.geteuid() != 0 else 1)
+    >>> os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    0
+    """
+    libc = _libc()
+    own = None
+    if libc is not None and not disabled() and os.geteuid() == 0:
+        own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+        if libc.unshare(_CLONE_NEWPID) != 0:
+            os.close(own)
+            own = None
+    pid = os.fork()
+    if pid != 0 and own is not None:  # the next child starts in this namespace again, then its own
+        libc.setns(own, _CLONE_NEWPID)
+        os.close(own)
+    return pid
+
+
+def prepare(paths):
+    """Open the paths a student's process may read once, in the warm process its children are forked from.
+
+    Examples
+    --------
+    >>> import sys
+    >>> from minilr.exercises.running.isolation import prepare
+    >>> prepare([sys.base_prefix]) >= 1
+    True
+    """
+    for path in paths:
+        if path not in _OPENED:
+            try:
+                _OPENED[path] = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                _OPENED[path] = None  # a path this machine does not have
+    return sum(fd is not None for fd in _OPENED.values())
 
 
 def _copy_tree(source_fd, target):
@@ -326,25 +273,24 @@ def _landlock(libc, abi, readable, writable):
     attr = _RulesetAttr(handled, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)  # TCP bind+connect; signals+sockets
     size = ctypes.sizeof(_RulesetAttr) if abi >= 6 else 16 if abi >= 4 else 8
     ruleset = _check(libc.syscall(create, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)))
+    prepare([*readable, *writable])
     try:
-        rules = [(p, _READ) for p in readable] + [(p, handled) for p in writable]
-        for path, rights in rules:
-            try:
-                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            except OSError:
-                continue  # a path this machine does not have
-            try:
-                if not stat.S_ISDIR(os.fstat(fd).st_mode):
-                    rights &= _FILE_RIGHTS
-                rule = _PathBeneath(rights & handled, fd)
-                _check(libc.syscall(add, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule),
-                                    ctypes.c_uint32(0)))
-            finally:
-                os.close(fd)
+        for path, rights in [(p, _READ) for p in readable] + [(p, handled) for p in writable]:
+            fd = _OPENED.get(path)
+            if fd is None:
+                continue
+            if not stat.S_ISDIR(os.fstat(fd).st_mode):
+                rights &= _FILE_RIGHTS
+            rule = _PathBeneath(rights & handled, fd)
+            _check(libc.syscall(add, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule), ctypes.c_uint32(0)))
         _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
         _check(libc.syscall(restrict, ctypes.c_int(ruleset), ctypes.c_uint32(0)))
     finally:
         os.close(ruleset)
+        for fd in _OPENED.values():
+            if fd is not None:
+                os.close(fd)
+        _OPENED.clear()
 
 
 def _wait_and_pass_on(pid):
@@ -365,12 +311,14 @@ def _wait_and_pass_on(pid):
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
-def contain(readable, scratch, *, max_processes=64, disk_bytes=2**30):
+def contain(readable, scratch, *, cgroup=None, max_processes=64, disk_bytes=2**30):
     """Confine this process (a fresh single-threaded child) before the student's code runs in it.
 
-    With namespaces available this forks once more: the call returns in the
-    new child (``init`` of its PID namespace), while this process waits for
-    it and exits with its status, which the grader sees as the child's.
+    In the ``init`` of its own PID namespace (:func:`fork_into_namespace`)
+    this returns in the same process. Elsewhere, with namespaces available,
+    it forks once more: the call returns in the new child (``init`` of a new
+    PID namespace), while this process waits for it and exits with its
+    status, which the grader sees as the child's.
 
     Parameters
     ----------
@@ -379,8 +327,10 @@ def contain(readable, scratch, *, max_processes=64, disk_bytes=2**30):
     scratch : str
         A folder whose contents (the submission's copy, the support files) become the
         student's private, writable scratch; the current directory afterwards.
+    cgroup : str, optional
+        A pids cgroup to join (:func:`~minilr.exercises.running.cgroups.create`), capping its processes.
     max_processes : int
-        How many processes (threads included) it may have at once.
+        Without a cgroup, and not root: ``RLIMIT_NPROC`` in its user namespace.
     disk_bytes : int
         Size of the scratch; also the largest file it may write anywhere.
 
@@ -408,33 +358,39 @@ def contain(readable, scratch, *, max_processes=64, disk_bytes=2**30):
     libc = _libc()
     resource.setrlimit(resource.RLIMIT_FSIZE, (disk_bytes, disk_bytes))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file past the limit: EFBIG, not a killed process
-    if libc is None or _off():
+    if libc is None or disabled():
         os.chdir(scratch)
         return frozenset()
-    got = set()
-    capped = _join_cgroup(max_processes)
+    got, capped = set(), False
+    if cgroup is not None:
+        try:
+            _write(os.path.join(cgroup, "cgroup.procs"), "0")
+            capped = True
+        except OSError:
+            pass
+    init = os.getpid() == 1
     try:
-        _namespaces(libc)
+        _namespaces(libc, 0 if init else _CLONE_NEWPID)
         _private_scratch(libc, scratch, disk_bytes)
         got.update(("network", "disk"))
         namespaced = True
     except OSError:
         namespaced = False
-    if namespaced:
+    if namespaced and not init:
         pid = os.fork()  # the first child in a new PID namespace is its init
         if pid != 0:
             _wait_and_pass_on(pid)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the waiting process killed: so is this one
-        if not capped and os.geteuid() != 0:  # counted in this user namespace alone
-            resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
-            capped = True
-        if capped:
-            got.add("processes")
+    if namespaced and not capped and os.geteuid() != 0:  # counted in this user namespace alone
+        resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
+        capped = True
+    if namespaced and capped:
+        got.add("processes")
     os.chdir(scratch)
     abi = _landlock_abi(libc)
     if abi:
         try:
-            _landlock(libc, abi, readable, [scratch])
+            _landlock(libc, abi, readable, [scratch, "/dev/null"])
             got.add("files")
             if abi >= 4:
                 got.add("network")

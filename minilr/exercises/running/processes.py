@@ -25,8 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import isolation
-from .isolation import release
+from . import cgroups, isolation
 
 __all__ = ["Zygote", "run_worker", "kill_all", "offered", "GRACE"]
 
@@ -64,7 +63,7 @@ def offered():
     done = subprocess.run([sys.executable, "-I", "-B", isolation.__file__], capture_output=True, text=True,
                           env=_env(), timeout=60, stdin=subprocess.DEVNULL)
     try:
-        return isolation.offered(json.loads(done.stdout))
+        return isolation.offered({**json.loads(done.stdout), "cgroup": cgroups.available()})
     except (ValueError, KeyError, TypeError):
         return frozenset()
 
@@ -240,7 +239,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
                 if proc.poll() is None:
                     _kill(pid)
                 proc.wait()
-                release(pid)
+                cgroups.release(cgroups.path_for(f"{os.getpid()}-{pid}"))
             elif not ended:
                 _kill(pid)
             os.close(read_fd)

@@ -40,7 +40,19 @@ def _beside(name):
     return module
 
 
-isolation, guard = _beside("isolation"), _beside("guard")
+isolation, guard, cgroups = _beside("isolation"), _beside("guard"), _beside("cgroups")
+MAX_PROCESSES = 64  # a student's processes and threads at once: far more than an exercise needs
+_READABLE = {}  # forbidden modules -> (what the student may read, where the forbidden ones are)
+
+
+def _readable(modules):
+    """What a student's process may read when ``modules`` are forbidden; computed once per warm process."""
+    key = tuple(sorted(modules))
+    if key not in _READABLE:
+        allowed = guard.locations([n for n in guard.DEFAULT if n not in modules])  # a profile's `allow`
+        _READABLE[key] = (guard.python_installation(exclude=modules) + allowed,
+                          {p: n for n in modules for p in guard.locations([n])})
+    return _READABLE[key]
 
 
 class _TimeUp(BaseException):
@@ -160,23 +172,21 @@ def _load_chunks(entry, timeout, namespace, notes, files):
             notes.append(f"{label}: {what[:150]}, skipped")
 
 
-def _contain(job):
+def _contain(job, cgroup):
     """Confine this process to its scratch copy (:mod:`isolation`), then forbid the reference modules."""
     forbid = job.get("forbid", guard.DEFAULT)
-    modules = [n for n in forbid if "." not in n]
-    paths = {p: n for n in modules for p in guard.locations([n])}
-    allowed = guard.locations([n for n in guard.DEFAULT if n not in forbid])  # a profile's `allow`
-    got = isolation.contain(isolation.python_installation(exclude=modules) + allowed, job["stage"],
-                            max_processes=job.get("max_processes", 64), disk_bytes=job.get("disk_mb", 100) * 2**20)
+    readable, located = _readable([n for n in forbid if "." not in n])
+    got = isolation.contain(readable, job["stage"], cgroup=cgroup, max_processes=MAX_PROCESSES,
+                            disk_bytes=job.get("disk_mb", 100) * 2**20)
     os.environ["TMPDIR"] = job["stage"]  # tempfile's folder: the scratch, the one place it may write
-    guard.install(forbid, paths)
+    guard.install(forbid, located)
     return got
 
 
-def main(job_path, out):
+def main(job_path, out, cgroup=None):
     with open(job_path, "rb") as f:
         job = pickle.load(f)  # written by the grader, not by the student
-    out.write(json.dumps({"event": "contained", "protections": sorted(_contain(job))}) + "\n")
+    out.write(json.dumps({"event": "contained", "protections": sorted(_contain(job, cgroup))}) + "\n")
     sys.path.insert(0, job["stage"])  # the submission's private copy: never the teacher's folder
     limit = job["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -224,9 +234,9 @@ def _silence():
     sys.stdin, sys.stdout, sys.stderr = open(os.devnull), open(os.devnull, "w"), open(os.devnull, "w")
 
 
-def _child(job_path, out):
+def _child(job_path, out, cgroup=None):
     try:
-        main(job_path, out)
+        main(job_path, out, cgroup)
         out.flush()
     except BaseException:  # noqa: BLE001 - the worker's own failure: the grader sees the exit status
         os._exit(70)
@@ -249,6 +259,7 @@ def zygote(sock_fd):
             __import__(name)
         except ImportError:
             pass
+    isolation.prepare(_readable([n for n in guard.DEFAULT])[0])  # opened once, for every child's Landlock rules
     sock = socket.socket(fileno=sock_fd)
     report = os.fdopen(os.dup(1), "w", buffering=1)
     children, open_ = {}, True
@@ -258,8 +269,9 @@ def zygote(sock_fd):
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
-            isolation.release(pid)  # what escaped its session dies here (root: its pids cgroup)
-            report.write(json.dumps({"id": children.pop(pid), "status": os.waitstatus_to_exitcode(status)}) + "\n")
+            job_id, cgroup = children.pop(pid)
+            cgroups.release(cgroup)  # whatever it left (root: its pids cgroup) dies here
+            report.write(json.dumps({"id": job_id, "status": os.waitstatus_to_exitcode(status)}) + "\n")
         if not ready:
             continue
         try:
@@ -270,16 +282,17 @@ def zygote(sock_fd):
             open_ = False
             continue
         request = json.loads(message)
-        pid = os.fork()
+        cgroup = None if isolation.disabled() else cgroups.create(f"{os.getpid()}-{request['id']}", MAX_PROCESSES)
+        pid = isolation.fork_into_namespace()  # the init of its own PID namespace: all it starts dies with it
         if pid == 0:
             sock.close()
             report.close()
             os.setsid()
             out = os.fdopen(fds[0], "w", buffering=1)
             _silence()
-            _child(request["job"], out)
+            _child(request["job"], out, cgroup)
         os.close(fds[0])
-        children[pid] = request["id"]
+        children[pid] = (request["id"], cgroup)
         report.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")
 
 
@@ -288,5 +301,6 @@ if __name__ == "__main__":
         zygote(int(sys.argv[2]))
         sys.exit(0)
     _out = os.fdopen(os.dup(1), "w", buffering=1)
-    _silence()
-    _child(sys.argv[1], _out)
+    _silence()  # the grader removes this cgroup when the process has ended
+    _child(sys.argv[1], _out, None if isolation.disabled() else
+           cgroups.create(f"{os.getppid()}-{os.getpid()}", MAX_PROCESSES))
