@@ -2,8 +2,8 @@
 
 ``RLIMIT_NPROC`` does not bind root, and a grader often runs as root (in CI,
 in a container). The kernel's ``pids`` controller does: :func:`create` makes
-a cgroup ``minilr-NAME`` with ``pids.max`` set, the student's process
-writes itself into it before running any of the student's code (every
+a cgroup ``minilr-NAME`` with ``pids.max`` set, :func:`attach` moves the
+student's process into it before any of the student's code runs (every
 process it starts is then counted there), and :func:`release`, once it has
 ended, kills whatever is left in it and removes it. Works with cgroup v1's
 ``pids`` hierarchy, or v2 where ``pids`` is enabled at the root; without
@@ -16,7 +16,7 @@ import os
 import signal
 import time
 
-__all__ = ["available", "create", "path_for", "release"]
+__all__ = ["available", "create", "attach", "path_for", "release"]
 
 _ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
 
@@ -87,6 +87,25 @@ def create(name, max_processes):
     except OSError:
         return None
     return path
+
+
+def attach(path, pid=0):
+    """Move ``pid`` (0: this process) into the cgroup at ``path``; False if it could not be moved.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.cgroups import attach
+    >>> attach(None)
+    False
+    """
+    if path is None:
+        return False
+    try:
+        with open(os.path.join(path, "cgroup.procs"), "w") as f:
+            f.write(str(pid))
+    except OSError:
+        return False
+    return True
 
 
 def release(path, wait=1.0):

@@ -311,7 +311,7 @@ def _wait_and_pass_on(pid):
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
-def contain(readable, scratch, *, cgroup=None, max_processes=64, disk_bytes=2**30):
+def contain(readable, scratch, *, capped=None, max_processes=64, disk_bytes=2**30):
     """Confine this process (a fresh single-threaded child) before the student's code runs in it.
 
     In the ``init`` of its own PID namespace (:func:`fork_into_namespace`)
@@ -327,8 +327,9 @@ def contain(readable, scratch, *, cgroup=None, max_processes=64, disk_bytes=2**3
     scratch : str
         A folder whose contents (the submission's copy, the support files) become the
         student's private, writable scratch; the current directory afterwards.
-    cgroup : str, optional
-        A pids cgroup to join (:func:`~minilr.exercises.running.cgroups.create`), capping its processes.
+    capped : callable, optional
+        Called last, before Landlock: True once this process is in a pids
+        cgroup (:mod:`~minilr.exercises.running.cgroups`), which caps its processes.
     max_processes : int
         Without a cgroup, and not root: ``RLIMIT_NPROC`` in its user namespace.
     disk_bytes : int
@@ -361,13 +362,7 @@ def contain(readable, scratch, *, cgroup=None, max_processes=64, disk_bytes=2**3
     if libc is None or disabled():
         os.chdir(scratch)
         return frozenset()
-    got, capped = set(), False
-    if cgroup is not None:
-        try:
-            _write(os.path.join(cgroup, "cgroup.procs"), "0")
-            capped = True
-        except OSError:
-            pass
+    got = set()
     init = os.getpid() == 1
     try:
         _namespaces(libc, 0 if init else _CLONE_NEWPID)
@@ -381,10 +376,10 @@ def contain(readable, scratch, *, cgroup=None, max_processes=64, disk_bytes=2**3
         if pid != 0:
             _wait_and_pass_on(pid)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the waiting process killed: so is this one
-    if namespaced and not capped and os.geteuid() != 0:  # counted in this user namespace alone
+    if namespaced and os.geteuid() != 0:  # counted in this user namespace alone
         resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
-        capped = True
-    if namespaced and capped:
+        got.add("processes")
+    if namespaced and capped is not None and capped():
         got.add("processes")
     os.chdir(scratch)
     abi = _landlock_abi(libc)

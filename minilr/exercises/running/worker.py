@@ -172,21 +172,21 @@ def _load_chunks(entry, timeout, namespace, notes, files):
             notes.append(f"{label}: {what[:150]}, skipped")
 
 
-def _contain(job, cgroup):
+def _contain(job, capped):
     """Confine this process to its scratch copy (:mod:`isolation`), then forbid the reference modules."""
     forbid = job.get("forbid", guard.DEFAULT)
     readable, located = _readable([n for n in forbid if "." not in n])
-    got = isolation.contain(readable, job["stage"], cgroup=cgroup, max_processes=MAX_PROCESSES,
+    got = isolation.contain(readable, job["stage"], capped=capped, max_processes=MAX_PROCESSES,
                             disk_bytes=job.get("disk_mb", 100) * 2**20)
     os.environ["TMPDIR"] = job["stage"]  # tempfile's folder: the scratch, the one place it may write
     guard.install(forbid, located)
     return got
 
 
-def main(job_path, out, cgroup=None):
+def main(job_path, out, capped=None):
     with open(job_path, "rb") as f:
         job = pickle.load(f)  # written by the grader, not by the student
-    out.write(json.dumps({"event": "contained", "protections": sorted(_contain(job, cgroup))}) + "\n")
+    out.write(json.dumps({"event": "contained", "protections": sorted(_contain(job, capped))}) + "\n")
     sys.path.insert(0, job["stage"])  # the submission's private copy: never the teacher's folder
     limit = job["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -234,9 +234,9 @@ def _silence():
     sys.stdin, sys.stdout, sys.stderr = open(os.devnull), open(os.devnull, "w"), open(os.devnull, "w")
 
 
-def _child(job_path, out, cgroup=None):
+def _child(job_path, out, capped=None):
     try:
-        main(job_path, out, cgroup)
+        main(job_path, out, capped)
         out.flush()
     except BaseException:  # noqa: BLE001 - the worker's own failure: the grader sees the exit status
         os._exit(70)
@@ -283,15 +283,21 @@ def zygote(sock_fd):
             continue
         request = json.loads(message)
         cgroup = None if isolation.disabled() else cgroups.create(f"{os.getpid()}-{request['id']}", MAX_PROCESSES)
+        ready, go = os.pipe()
         pid = isolation.fork_into_namespace()  # the init of its own PID namespace: all it starts dies with it
         if pid == 0:
             sock.close()
             report.close()
+            os.close(go)
             os.setsid()
             out = os.fdopen(fds[0], "w", buffering=1)
             _silence()
-            _child(request["job"], out, cgroup)
+            _child(request["job"], out, lambda: os.read(ready, 1) == b"1")
         os.close(fds[0])
+        os.close(ready)
+        # Moved into its cgroup from here, while it sets itself up; it waits for the answer before the student's code.
+        os.write(go, b"1" if cgroups.attach(cgroup, pid) else b"0")
+        os.close(go)
         children[pid] = (request["id"], cgroup)
         report.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")
 
@@ -302,5 +308,5 @@ if __name__ == "__main__":
         sys.exit(0)
     _out = os.fdopen(os.dup(1), "w", buffering=1)
     _silence()  # the grader removes this cgroup when the process has ended
-    _child(sys.argv[1], _out, None if isolation.disabled() else
-           cgroups.create(f"{os.getppid()}-{os.getpid()}", MAX_PROCESSES))
+    _cgroup = None if isolation.disabled() else cgroups.create(f"{os.getppid()}-{os.getpid()}", MAX_PROCESSES)
+    _child(sys.argv[1], _out, lambda: cgroups.attach(_cgroup))
