@@ -203,19 +203,22 @@ def install(forbid, paths=None):
 
     Examples
     --------
-    In a child process (the hook stays for the life of a process):
+    In a child process (the hook stays for the life of a process), with a
+    module that is not loaded yet:
 
     >>> import os
     >>> from minilr.exercises.running.guard import install, used, ForbiddenImport
     >>> pid = os.fork()
     >>> if pid == 0:
-    ...     install(["minilr"])
-    ...     from minilr.losses import regularized_cost
+    ...     status = 1
     ...     try:
+    ...         install(["reference_answers"])
+    ...         from reference_answers.losses import regularized_cost
     ...         regularized_cost(0, 0, 0, 0)
     ...     except ForbiddenImport:
-    ...         os._exit(0 if used()[-1] == "minilr.losses.regularized_cost" else 2)
-    ...     os._exit(1)
+    ...         status = 0 if used()[-1] == "reference_answers.losses.regularized_cost" else 2
+    ...     finally:
+    ...         os._exit(status)
     >>> os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     0
     """

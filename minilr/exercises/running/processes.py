@@ -197,8 +197,8 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "stage": None}
     >>> events = list(run_worker(job, timeout=5.0, load_timeout=10.0))
     >>> [e["event"] for e in events]
-    ['loaded', 'start', 'call', 'call', 'end']
-    >>> events[2]["value"], events[2]["error"]
+    ['contained', 'loaded', 'start', 'call', 'call', 'end']
+    >>> events[3]["value"], events[3]["error"]
     ([{'shape': [], 'data': [0.5]}], None)
     """
     with tempfile.TemporaryDirectory(prefix="minilr-grade-") as tmp:
