@@ -101,8 +101,8 @@ HOSTILE = {
     return importlib.import_module("".join(["sk", "learn"])).utils.extmath.expit(z)
 """,
     "snoop.py": """
-    import gc
-    found = []
+    import gc, sys
+    found = [name for name in sys.modules if name == "minilr" or name.startswith(("minilr.", "sklearn"))]
     for obj in gc.get_objects():
         try:
             name = getattr(obj, "__module__", "")
