@@ -6,15 +6,16 @@ Docker, no setuid helper and no daemon, it
 
 * unshares a user, mount, network, PID and IPC namespace: the network
   namespace has no interface up, so every connection fails, loopback
-  included; the PID namespace makes the student's process its ``init``, so
+  included; the PID namespace makes the student's process its ``init``
+  (forked so by :func:`fork_into_namespace`, or forked once more here), so
   that every process it starts (children, grandchildren, a double-forked
   daemon) is killed by the kernel when it ends;
 * mounts a tmpfs of ``disk_bytes`` over the scratch directory, holding a
   copy of what the grader put there (the submission, the support files):
   the only place it can write, gone with the mount namespace;
-* caps the number of its processes with a pids cgroup when the grader runs
-  as root (``RLIMIT_NPROC`` does not bind root), else with ``RLIMIT_NPROC``
-  counted inside the new user namespace;
+* caps the number of its processes: as root (which ``RLIMIT_NPROC`` does
+  not bind) by a pids cgroup it is moved into (:mod:`.cgroups`), else with
+  ``RLIMIT_NPROC`` counted inside the new user namespace;
 * restricts itself with Landlock: it may read the paths it is given (the
   Python installation, minus what is forbidden) and write only the scratch;
   no TCP ``connect``/``bind`` (ABI 4), no signal or abstract socket out of
@@ -224,8 +225,8 @@ def prepare(paths):
         if path not in _OPENED:
             try:
                 _OPENED[path] = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            except OSError:
-                _OPENED[path] = None  # a path this machine does not have
+            except (FileNotFoundError, NotADirectoryError, PermissionError):
+                _OPENED[path] = None  # a path this machine does not have (out of descriptors: raised)
     return sum(fd is not None for fd in _OPENED.values())
 
 

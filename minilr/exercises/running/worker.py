@@ -259,7 +259,10 @@ def zygote(sock_fd):
             __import__(name)
         except ImportError:
             pass
-    isolation.prepare(_readable([n for n in guard.DEFAULT])[0])  # opened once, for every child's Landlock rules
+    try:
+        isolation.prepare(_readable(guard.DEFAULT)[0])  # opened once, for every child's Landlock rules
+    except OSError:
+        pass  # each child opens them itself
     sock = socket.socket(fileno=sock_fd)
     report = os.fdopen(os.dup(1), "w", buffering=1)
     children, open_ = {}, True
