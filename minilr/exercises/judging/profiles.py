@@ -293,9 +293,9 @@ def _from_toml(data, text, path):
             raise ProfileError(f"{path}, line {_line(text, f'exercises.{name}', key)}: unknown key '{key}' in "
                                f"[exercises.{name}] (allowed: {', '.join(sorted(allowed))}).")
         exercises.append(_toml_exercise(name, table, where, text, path))
-    forbid = tuple(n for n in dict.fromkeys([*Profile.forbid, *data.get("forbid", [])]) if n not in data.get("allow", []))
+    forbid = [n for n in dict.fromkeys([*Profile.forbid, *data.get("forbid", [])]) if n not in data.get("allow", [])]
     return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path),
-                   tuple(str(path.parent / p) for p in support), forbid)
+                   tuple(str(path.parent / p) for p in support), tuple(forbid))
 
 
 def _toml_exercise(name, table, where, text, path):
