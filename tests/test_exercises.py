@@ -417,8 +417,10 @@ def test_cli_summary_counts_the_verdicts(tmp_path, capsys):
     "source, message",
     [
         ("def unrelated():\n    pass\n", "defines none of the exercise functions"),
-        ("import sys\nsys.exit(2)\n", "exited at import (sys.exit(2)"),
-        ("def sigmoid(z):\n    return z\nraise RuntimeError('broken at import')\n", "broken at import"),
+        # A script's top level is never run; a constant a function uses is, and its failure is reported.
+        ("import sys\nLIMIT = sys.exit(2)\ndef sigmoid(z):\n    return z * LIMIT\n",
+         "line 2: sys.exit(2) at the top level, skipped"),
+        ("def sigmoid(z):\n    return z * SCALE\nSCALE = float('broken at import')\n", "broken at import"),
     ],
 )
 def test_cli_reports_files_it_cannot_check(tmp_path, capsys, source, message):

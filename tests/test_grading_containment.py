@@ -1,7 +1,7 @@
 """Each submission is contained: what one student's code does never stops the batch.
 
 One batch holds a submission for every way student code takes a process
-down (an endless loop, ``sys.exit`` at import, ``os._exit`` in a function, a
+down (an endless loop, ``os._exit`` at import, ``os._exit`` in a function, a
 3 GB allocation, a syntax error, an import of a module that does not exist,
 ``input()``, a segfault) next to a correct one. Each misbehaving submission
 gets ``error`` with a message that says what happened, and the correct one
@@ -56,7 +56,10 @@ def costFunction(theta, X, y):
 BAD = {
     "endless_loop.py": (FUNCTION_BODY.format(body="    while True:\n        pass"),
                         [("timed out", "time limit", "timeout")], "function"),
-    "exits_at_import.py": ("import sys\n\nsys.exit(3)\n" + GOOD,
+    # A script's top level never runs (a `sys.exit(3)` there is never reached); a constant the
+    # functions use does, and this one ends the process while the submission loads.
+    "exits_at_import.py": ("import os\n\nN_FEATURES = os._exit(3)\n"
+                           + GOOD.replace("m = y.size", "m = y.size + 0 * N_FEATURES"),
                            [("exit",), ("3",)], "submission"),
     "os_exit.py": ("import os\n" + FUNCTION_BODY.format(body="    os._exit(0)"),
                    [("exit",)], "function"),
@@ -67,14 +70,15 @@ BAD = {
                           [("input", "stdin", "eof")], "function"),
     "segfault.py": ("import ctypes\n" + FUNCTION_BODY.format(body="    return ctypes.string_at(0)"),
                     [("crash", "segmentation", "signal", "sigsegv", "killed")], "function"),
-    # line 7 is the def without its colon
-    "syntax_error.py": ("import numpy as np\n\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+    # line 7 is the def without its colon: that function is an error, the file's others are graded
+    "syntax_error.py": ("import numpy as np\n\n\ndef helper(z):\n    return 1 / (1 + np.exp(-z))\n\n"
                         "def costFunction(theta, X, y)\n    return 0.0, theta\n",
-                        [("syntax",), ("line 7",)], "submission"),
+                        [("syntax",), ("line 7",)], "function"),
+    # the import fails alone; the function that needs it raises, and its message names the module
     "missing_module.py": ("import numpy as np\nfrom course_helpers_2024 import sigmoid\n\n\n"
                           "def costFunction(theta, X, y):\n    h = sigmoid(X @ theta)\n"
                           "    return np.mean(-y * np.log(h) - (1 - y) * np.log(1 - h)), X.T @ (h - y) / y.size\n",
-                          [("course_helpers_2024",)], "submission"),
+                          [("course_helpers_2024",), ("not installed",)], "function"),
 }
 
 

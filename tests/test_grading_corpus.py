@@ -191,6 +191,8 @@ def test_feedback_names_the_case_that_failed(corpus_run):
     for r in records:
         if "not_implemented" in r["mistakes"]:  # the template's `raise NotImplementedError`: no case to name
             continue
+        if r["message"].startswith("syntax error at line"):  # its def does not parse: never called, no case
+            continue
         if r["verdict"] in ("fail", "fragile") or (r["verdict"] == "error" and r["exercise"] is not None):
             assert "case" in r["message"], f"{r['submission']} {r['exercise']}: {r['message']}"
 

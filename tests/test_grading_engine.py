@@ -133,21 +133,25 @@ def test_notebook_cells_that_fail_are_reported_and_skipped(tmp_path):
         "def broken(:\n    pass")})
     (record,) = grade([folder], progress=False)
     assert record["verdict"] == "pass" and record["exercise"] == "minilr:sigmoid"
-    assert "could not import module 'utils_of_the_course'" in record["message"]
+    assert "module `utils_of_the_course` is not installed on the grading machine" in record["message"]
     assert "syntax error" in record["message"]
 
 
-def test_a_file_that_does_not_parse_is_one_error_out_of_its_assignments_points(tmp_path):
+def test_a_def_that_does_not_parse_is_an_error_of_its_own_with_its_line(tmp_path):
+    # Before files were read like notebooks, this file was one error for all of ex2's points.
     folder = write(tmp_path / "class", {"s.py": "def costFunction(theta, X, y):\n    return (\n\ndef predict(theta, X):\n"})
-    (record,) = grade([folder], progress=False)
-    assert (record["verdict"], record["points"], record["max_points"]) == ("error", 0.0, 4.0)
-    assert "syntax error at line" in record["message"]
+    records = by_key(grade([folder], progress=False))
+    assert {k[1]: r["verdict"] for k, r in records.items()} == {
+        "ex2:sigmoid": "missing", "ex2:costFunction": "error", "ex2:predict": "error", "ex2:costFunctionReg": "missing"}
+    assert records[("s.py", "ex2:costFunction")]["message"].startswith("syntax error at line 2 of s.py: '(' was never closed")
+    assert records[("s.py", "ex2:predict")]["message"].startswith("syntax error at line 4 of s.py")
+    assert sum(r["max_points"] for r in records.values()) == 4.0 and sum(r["points"] for r in records.values()) == 0
 
 
 def test_ast_extraction_keeps_the_constants_functions_use():
     source = "import numpy as np\nEPS = 1e-12\nX = np.loadtxt('x')\ncost, grad = 1, 2\ndef f(z):\n    return z + EPS\n"
     sf = read_file_from_text(source)
-    assert [c.split("=")[0].strip() for _, c in sf.chunks] == ["import numpy as np", "EPS", "def f(z):\n    return z + EPS"]
+    assert [c.split("=")[0].strip() for _, c, _ in sf.chunks] == ["import numpy as np", "EPS", "def f(z):\n    return z + EPS"]
     assert set(sf.functions) == {"f"}
 
 
@@ -206,7 +210,8 @@ def run_cli(*args):
 @pytest.fixture(scope="module")
 def small_class(tmp_path_factory):
     return write(tmp_path_factory.mktemp("class"), {"anna.py": EX2, "ben.py": TEXTBOOK_EX2,
-                                                     "syntax.py": "def sigmoid(z)\n    return z\n"})
+                                                     "syntax.py": "def sigmoid(z)\n    return z\n",
+                                                     "unreadable.ipynb": "{not json"})
 
 
 def test_json_records_have_exactly_the_documented_keys(small_class, tmp_path):
@@ -216,15 +221,18 @@ def test_json_records_have_exactly_the_documented_keys(small_class, tmp_path):
     keys = {"submission", "exercise", "function", "verdict", "mistakes", "points", "max_points", "message", "profile",
             "isolation"}
     assert all(set(r) == keys for r in records)
-    (error,) = [r for r in records if r["submission"] == "syntax.py"]
-    assert (error["exercise"], error["function"], error["verdict"]) == (None, None, "error")
-    assert "line 1" in error["message"]
+    (error,) = [r for r in records if r["submission"] == "syntax.py"]  # its def does not parse: its own error
+    assert (error["exercise"], error["function"], error["verdict"]) == ("minilr:sigmoid", "sigmoid", "error")
+    assert error["message"].startswith("syntax error at line 1 of syntax.py")
+    (unreadable,) = [r for r in records if r["submission"] == "unreadable.ipynb"]  # the whole submission
+    assert (unreadable["exercise"], unreadable["function"], unreadable["verdict"]) == (None, None, "error")
+    assert unreadable["message"].startswith("not a readable notebook")
 
 
 def test_csv_has_a_row_per_submission_and_a_column_per_exercise(small_class, tmp_path):
     assert run_cli(small_class, "--report", tmp_path / "grades.csv").returncode == 0
     rows = list(csv.DictReader(io.StringIO((tmp_path / "grades.csv").read_text())))
-    assert [r["submission"] for r in rows] == ["anna.py", "ben.py", "syntax.py"]
+    assert [r["submission"] for r in rows] == ["anna.py", "ben.py", "syntax.py", "unreadable.ipynb"]
     assert rows[0]["ex2:costFunction"] == "1" and rows[0]["ex2:costFunctionReg"] == "0"
     assert rows[1]["ex2:sigmoid"] == "1" and "fragile" in rows[1]["problems"]
 

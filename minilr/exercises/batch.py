@@ -1,8 +1,10 @@
 """Grading a class: each submission in its own process, the grade decided here from plain numbers.
 
-:func:`grade` finds the submissions (:mod:`~minilr.exercises.reading.extract`),
-matches their functions to exercises (:mod:`~minilr.exercises.reading.detect`),
-runs each submission in a fresh ``python -I`` process
+:func:`grade` finds the submissions and reads each file like a notebook
+(:mod:`~minilr.exercises.reading.extract`), matches their functions to
+exercises (:mod:`~minilr.exercises.reading.detect`), copies each submission
+into a private scratch folder with the course's support files beside it
+(:mod:`~minilr.exercises.running.staging`), runs it there in a fresh ``python -I`` process
 (:mod:`~minilr.exercises.running.worker`) with a wall-clock limit per call, a memory
 limit and stdin closed, and judges what came back with the checkers
 (:func:`~minilr.exercises.judging.runner.run_spec`). A submission that hangs,
@@ -121,13 +123,22 @@ def _as_call(event, n_outputs):
 
 
 def _job(files, functions, timeout, memory_mb, load_timeout, stage=None, forbid=("minilr", "sklearn")):
-    """The worker's job (its keys: :mod:`~minilr.exercises.running.worker`); ``stage`` holds the staged copies."""
+    """The worker's job (its keys: :mod:`~minilr.exercises.running.worker`), from the staged copies.
+
+    Every ``.py`` file of the student's is an importable module, read like a
+    notebook too, so that ``from sigmoid import sigmoid`` runs only that file's chunks.
+    """
     staged = stage.staged if stage is not None else {}
-    entries = [{"path": staged.get(f.path, f.path), "kind": f.kind, "source": f.source, "chunks": f.chunks,
-                "fallback": f.chunks} for f in files]
-    return {"files": entries, "functions": functions, "timeout": timeout, "memory_mb": memory_mb,
-            "load_timeout": load_timeout, "stage": stage.path if stage is not None else None,
-            "forbid": forbid, "disk_mb": DEFAULT_DISK_MB}
+    chunks = {staged.get(f.path, f.path): f.chunks for f in files}
+    modules = {name: {"path": path, "chunks": chunks[path] if path in chunks else read_file(path).chunks}
+               for name, path in (stage.modules if stage is not None else {}).items()}
+    names = {m["path"]: name for name, m in reversed(list(modules.items()))}  # a file's first name
+    entries = [{"path": path, "module": names.get(path), "chunks": chunks[path]}
+               for path in (staged.get(f.path, f.path) for f in files)]
+    broken = {name: why for f in reversed(files) for name, why in f.broken.items()}
+    return {"files": entries, "modules": modules, "broken": broken, "functions": functions, "timeout": timeout,
+            "memory_mb": memory_mb, "load_timeout": load_timeout,
+            "stage": stage.path if stage is not None else None, "forbid": forbid, "disk_mb": DEFAULT_DISK_MB}
 
 
 def _forbidden(calls, forbid):
@@ -169,14 +180,17 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
     profiles = [profile] if given else list(BUILTIN.values())
     assignments, targeted = match_functions(functions, profiles, given=given)
     max_points = sum(e.points for p in targeted for e in p.exercises if e.required)
-    broken = next((f for f in files if f.error), None)
-    if broken is not None:
-        return [submission_error(sub.name, broken.error, max_points)]
+    unreadable = next((f for f in files if f.error), None)
+    if unreadable is not None:
+        return [submission_error(sub.name, unreadable.error, max_points)]
     notes = [n for f in files for n in f.notes]
     plan = [(a, specs(a.profile, a.exercise)) for a in assignments]
     forbid = sorted({n for p in (targeted or profiles) for n in p.forbid})
     calls = {i: [] for i in range(len(plan))}
-    died, found, pending = {}, None, list(range(len(plan)))
+    # A function whose def does not parse is an error of its own, with its line; the others are run.
+    broken = {name: why for f in reversed(files) for name, why in f.broken.items()}
+    died = {i: broken[a.function] for i, (a, _) in enumerate(plan) if a.function in broken}
+    found, pending = None, [i for i in range(len(plan)) if i not in died]
     load_timeout = max(timeout, 10.0)
     first = True
     while first or pending:  # at least once: a submission with no known function may still not load
@@ -189,8 +203,6 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
             kind = event.get("event")
             if kind == "contained":
                 protections.append(frozenset(map(str, event.get("protections", ()))))
-            if kind == "load_error":
-                return [submission_error(sub.name, _load_message(event, timeout, memory_mb), max_points)]
             if kind == "loaded":
                 loaded = True
                 found = set(event.get("found", [])) if found is None else found
@@ -210,7 +222,7 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
                 died[current] = _death_message(event, f"on case '{case.name}'", timeout)
         # Died inside one function: a new process grades the ones after it; otherwise all are done.
         pending = [i for i in pending if i > current] if current in died else []
-    graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found]
+    graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found or i in died]
     results = {i: run_spec(plan[i][1], calls=calls[i], timeout=timeout) for i in graded if i not in died}
     uses = {}
     for f in files:
@@ -242,22 +254,6 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
 
 def _missing(profile, exercise):
     return Assignment(profile, exercise, None)
-
-
-def _load_message(event, timeout, memory_mb):
-    kind, message = event.get("kind"), event.get("message", "")
-    where = event.get("file", "")
-    if kind == "syntax":
-        return f"syntax error at line {event.get('line')} of {where}: {message}"
-    if kind == "import":
-        return f"could not import module '{message}' ({where} imports it at the top)"
-    if kind == "exit":
-        return f"exited at import ({message} at the top level of {where})"
-    if kind == "timeout":
-        return f"timed out at import (the top level of {where} ran for more than {max(timeout, 10.0):g} s)"
-    if kind == "memory":
-        return f"out of memory at import (over the limit of {memory_mb} MB)"
-    return f"could not be loaded: {message}"
 
 
 def _death_message(event, when, timeout):
@@ -322,7 +318,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     Examples
     --------
     Three students' sigmoids, the exercise detected from the function's name
-    (a fresh process for each of the two that load):
+    (a fresh process for each; carol's ``def`` does not parse, an error of its own with its line):
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -338,7 +334,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     ...     print(r["submission"], r["exercise"], r["verdict"], r["mistakes"], f"{r['points']:g}/{r['max_points']:g}")
     alice.py minilr:sigmoid pass [] 1/1
     bob.py minilr:sigmoid fail ['unstable_sigmoid'] 0/1
-    carol.py None error [] 0/0
+    carol.py minilr:sigmoid error [] 0/1
     >>> records[2]["message"].startswith("syntax error at line 4 of carol.py")
     True
     """

@@ -191,8 +191,8 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     Examples
     --------
     >>> from minilr.exercises.running.processes import run_worker
-    >>> source = "def sigmoid(z):\\n    return 0.5\\n"
-    >>> job = {"files": [{"path": "alice.py", "kind": "module", "source": source}],
+    >>> chunks = [("line 1", "def sigmoid(z):\\n    return 0.5\\n", 1)]
+    >>> job = {"files": [{"path": "alice.py", "module": None, "chunks": chunks}], "modules": {},
     ...        "functions": [{"name": "sigmoid", "n_outputs": 1, "cases": [(0.0,), (3.0,)]}],
     ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "stage": None}
     >>> events = list(run_worker(job, timeout=5.0, load_timeout=10.0))

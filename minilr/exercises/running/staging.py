@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["Stage", "SupportError", "check_support", "CODE_SUFFIXES"]
+__all__ = ["Stage", "SupportError", "check_support", "module_names", "CODE_SUFFIXES"]
 
 CODE_SUFFIXES = (".py", ".ipynb")
 _READ_ONLY_FILE, _READ_ONLY_DIR = 0o444, 0o555
@@ -113,6 +113,34 @@ def _copy_read_only(source, target):
         os.chmod(target, _READ_ONLY_FILE)
 
 
+def module_names(root, paths):
+    """The name an ``import`` gives each file: ``{"mypkg.cost": ".../mypkg/cost.py"}``.
+
+    Each folder holding code counts as if it were on ``sys.path`` (a script's
+    own folder is), ``root`` first; a name two files could have is the first one's.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from minilr.exercises.running.staging import module_names
+    >>> root = Path("/stage")
+    >>> files = [root / "main.py", root / "mypkg" / "__init__.py", root / "mypkg" / "cost.py"]
+    >>> sorted(module_names(root, files))
+    ['cost', 'main', 'mypkg', 'mypkg.cost']
+    """
+    names = {}
+    folders = sorted({Path(root), *(Path(p).parent for p in paths)}, key=lambda d: (len(d.parts), str(d)))
+    for folder in folders:
+        for path in map(Path, paths):
+            if folder not in path.parents:
+                continue
+            parts = path.relative_to(folder).with_suffix("").parts
+            parts = parts[:-1] if parts[-1] == "__init__" else parts  # a package: its folder's name
+            if parts and all(part.isidentifier() for part in parts):
+                names.setdefault(".".join(parts), str(path))
+    return names
+
+
 def _writable(function, path, _):
     """``shutil.rmtree``'s error handler: a read-only folder is made writable, then emptied."""
     os.chmod(os.path.dirname(path), stat.S_IRWXU)
@@ -141,9 +169,11 @@ class Stage:
         The scratch folder, once entered.
     staged : dict
         Each of ``files`` (str) -> its copy in the scratch folder (str).
-    modules : list of str
-        Every staged ``.py`` file of the student's (imported modules are
-        looked up among them).
+    modules : dict
+        Every staged ``.py`` file of the student's by the module name an
+        ``import`` gives it (``"sigmoid"``, ``"mypkg.cost"``, ``"mypkg"`` for
+        ``mypkg/__init__.py``), as if the submission's folder and each of
+        its subfolders of code were on ``sys.path``, the submission's own first.
 
     Examples
     --------
@@ -166,7 +196,7 @@ class Stage:
 
     def __init__(self, files, root=None, support=()):
         self.files, self.root, self.support = [Path(f) for f in files], root, tuple(support)
-        self.path, self.staged, self.modules = None, {}, []
+        self.path, self.staged, self.modules = None, {}, {}
 
     def __enter__(self):
         self.path = tempfile.mkdtemp(prefix="minilr-stage-")
@@ -191,8 +221,7 @@ class Stage:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             os.chmod(target, _READ_ONLY_FILE)
-            if target.suffix == ".py":
-                self.modules.append(str(target))
+        self.modules = module_names(scratch, [t for _, t in pairs if t.suffix == ".py"])
         by_source = {p.resolve(): str(t) for p, t in pairs}
         self.staged = {str(f): by_source[f.resolve()] for f in self.files}
         for source in self.support:
