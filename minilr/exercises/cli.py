@@ -96,7 +96,7 @@ def run(args):
     if writer:
         print(f"{summary(records)} {isolated} Report: {writer.path} ({writer.fmt}).")
     else:
-        print(isolated + "\n" + table(records))
+        print(table(records))
         print("\n" + summary(records) + " " + isolated)
     return 0
 
