@@ -73,7 +73,7 @@ def costFunctionReg(theta, X, y, lambda_):
     temp = theta.copy()
     temp[0] = 0
     return J + lambda_ / (2 * y.size) * np.sum(temp ** 2), grad + lambda_ / y.size * temp
-''', {"fragile"}),
+''', {"fragile", "pass"}),  # predict is right: the overflow at |z| = 1000 is its sigmoid's
     "ex3-ova": (STABLE + '''from scipy import optimize
 
 def lrCostFunction(theta, X, y, lambda_):

@@ -182,6 +182,7 @@ MISTAKES = [
     ("gradient", {}, lambda t, X, y, lam: X @ (expit(X.T @ t) - y) / len(y) + _penalty_grad(t, lam, len(y)),
      "transposed_X"),
     ("gradient", {}, gradient_with(sig=naive_sigmoid), "unstable_sigmoid"),
+    ("gradient", {}, lambda t, X, y, lam: gradient(t, X, y, lam).reshape(-1, 1), "gradient_as_column"),
     ("gradient_descent_step", {}, step_with(gradient_with(penalty=lambda t, lam, m: lam / m * t)), "bias_regularized"),
     ("gradient_descent_step", {}, step_with(gradient_with(scale=1, penalty=lambda t, lam, m: _penalty_grad(t, lam, 1))),
      "missing_1_over_m"),

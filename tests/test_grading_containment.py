@@ -101,7 +101,7 @@ def batch(tmp_path_factory):
                      "--timeout", "2", "--memory", "1000", "--profile", "ex2", timeout=900)
     assert report.is_file(), f"no report (exit {proc.returncode}); stderr:\n{proc.stderr[-3000:]}"
     records = {}
-    for r in json.loads(report.read_text()):
+    for r in json.loads(report.read_text())["records"]:
         records.setdefault(r["submission"], []).append(r)
     return proc, records
 
@@ -283,7 +283,7 @@ def test_teachers_toml_profile_maps_their_names_onto_the_checkers(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = {(r["submission"], r["exercise"]): (r["function"], r["verdict"], sorted(r["mistakes"]), r["points"],
                                               r["max_points"])
-           for r in json.loads(report.read_text())}
+           for r in json.loads(report.read_text())["records"]}
     expected = {
         ("alex.py", "ml101:logistic"): ("logistic", "pass", [], 1, 1),
         ("alex.py", "ml101:cost"): ("compute_cost", "pass", [], 2, 2),
@@ -327,7 +327,7 @@ def test_interrupted_run_leaves_a_valid_partial_report(tmp_path):
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.5)
             try:
-                partial = json.loads(report.read_text())
+                partial = json.loads(report.read_text())["records"]
             except (FileNotFoundError, ValueError):
                 continue
             if any(r["submission"] == "a_good_student.py" for r in partial):
@@ -339,7 +339,7 @@ def test_interrupted_run_leaves_a_valid_partial_report(tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    records = json.loads(report.read_text())  # still a valid JSON document
+    records = json.loads(report.read_text())["records"]  # still a valid JSON document
     good = [r for r in records if r["submission"] == "a_good_student.py"]
     assert {r["exercise"] for r in good} == {"ex2:sigmoid", "ex2:costFunction", "ex2:predict", "ex2:costFunctionReg"}
     assert all(r["verdict"] == "pass" for r in good)
@@ -367,7 +367,7 @@ def test_notebook_shell_commands_and_magics_are_never_run(tmp_path):
     report = tmp_path / "report.json"
     proc = run_check(folder, "--format", "json", "--report", report)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    records = json.loads(report.read_text())
+    records = json.loads(report.read_text())["records"]
     assert {(r["exercise"], r["verdict"]) for r in records} == {
         ("ex2:sigmoid", "pass"), ("ex2:costFunction", "pass"), ("ex2:predict", "pass"), ("ex2:costFunctionReg", "pass")}
     assert [m.name for m in markers if m.exists()] == []
@@ -417,7 +417,7 @@ def test_forged_events_on_the_graders_pipe_earn_nothing(tmp_path):
     report = tmp_path / "report.json"
     proc = run_check(folder, "--format", "json", "--report", report, "--jobs", "2", "--profile", "ex2")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    records = json.loads(report.read_text())
+    records = json.loads(report.read_text())["records"]
     forger = [r for r in records if r["submission"] == "forger.py"]
     assert forger and sum(r["points"] for r in forger) == 0, forger
     assert all(r["verdict"] != "pass" for r in forger), forger

@@ -134,8 +134,9 @@ def test_support_errors_are_one_line_and_exit_2(tmp_path, name, text, message):
     path = tmp_path / name
     if text is not None:
         path.write_text(text)
-    done = run_cli(folder, "--support", path)
+    done = run_cli(folder, "--report", tmp_path / "grades.csv", "--support", path)
     assert (done.returncode, done.stderr, done.stdout) == (2, message.format(path=path), "")
+    assert not (tmp_path / "grades.csv").exists()  # stopped before any report was started
     with pytest.raises(SupportError, match="support file"):
         grade([folder], support=[path], progress=False)
 

@@ -17,6 +17,7 @@ submission finishes.
 import os
 import signal
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -31,11 +32,12 @@ from .judging.runner import run_spec
 from .judging.verdicts import record_for, submission_error
 from .reading.detect import Assignment, match_functions
 from .reading.extract import find_submissions, read_file
-from .running.isolation import PROTECTIONS, describe
+from .running.isolation import PROTECTIONS
 from .running.processes import Zygote, kill_all, offered, run_worker
 from .running.staging import Stage, check_support
 
-__all__ = ["grade", "GradeReport", "IsolationUnavailable", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "grade_one", "GradeReport", "IsolationUnavailable", "check_isolation", "DEFAULT_MEMORY_MB",
+           "DEFAULT_TIMEOUT"]
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, DEFAULT_DISK_MB = 2000, 10.0, 100
 
@@ -74,6 +76,23 @@ class GradeReport(list):
 
         return records_html(self)
 
+    def mistake_counts(self):
+        """Who made which mistake: ``{(exercise, mistake): [submissions]}``, shown by Jupyter as a table.
+
+        See :func:`minilr.exercises.reporting.summary.mistake_counts`.
+
+        Examples
+        --------
+        >>> from minilr.exercises.batch import GradeReport
+        >>> report = GradeReport([{"submission": "ada.py", "exercise": "ex2:cost", "verdict": "fail",
+        ...                        "mistakes": ["lam_over_m"]}])
+        >>> {k: len(v) for k, v in report.mistake_counts().items()}
+        {('ex2:cost', 'lam_over_m'): 1}
+        """
+        from .reporting.summary import mistake_counts
+
+        return mistake_counts(self)
+
 
 class _Specs:
     """One Spec per (profile, exercise), shared by every submission: the same cases for the whole class."""
@@ -82,7 +101,7 @@ class _Specs:
         self._specs = {}
 
     def __call__(self, profile, exercise):
-        key = (profile.name, profile.source, exercise.name)
+        key = (profile.name, profile.source, exercise.name, exercise.args)  # args: in the student's order
         if key not in self._specs:
             spec = spec_for(profile, exercise)
             if spec.reference is not None:  # as many outputs as the reference returns
@@ -96,7 +115,10 @@ def _decode_part(part):
         shape = part["shape"]
         if all(isinstance(s, int) and s >= 0 for s in shape) and len(part["data"]) == int(np.prod(shape)) \
                 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in part["data"]):
-            return np.array(part["data"], dtype=np.float64).reshape(shape)
+            array = np.array(part["data"], dtype=np.float64).reshape(shape)
+            kind = part.get("kind")  # what the student returned: the checkers name an np.matrix and a list
+            return array.view(np.matrix) if kind == "matrix" and array.ndim == 2 else \
+                list(array) if kind == "list" and array.ndim >= 1 else array
     name = part.get("type") if isinstance(part, dict) and isinstance(part.get("type"), str) else "object"
     return type(name, (), {})()  # no numbers: the checker says it returned a `name`
 
@@ -154,23 +176,49 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     """The records of one submission (a list of dicts), never raising for what the student did.
 
     The submission runs from a private copy, the support files beside it
-    (:class:`Stage`). Each record's ``isolation`` names the protections its
-    processes had (:mod:`~minilr.exercises.running.isolation`);
-    ``protections``, a list, gets them too.
+    (:class:`~minilr.exercises.running.staging.Stage`). Each record's
+    ``seconds`` is the time its function ran in the student's process, all
+    cases together (None for a missing function or a submission that could
+    not be loaded). ``protections``, a list, gets the protections each of
+    its processes had (:mod:`~minilr.exercises.running.isolation`).
     """
+    spent = {}
     # A folder submission is staged with its subfolders; a single file alone.
     root = None if [Path(f) for f in sub.files] == [Path(sub.folder) / sub.name] else Path(sub.folder)
     had = []
     with Stage(sub.files, root, support) as stage:
-        records = _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote, had)
+        records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage, had)
     for r in records:
-        r["isolation"] = describe(frozenset.intersection(*had) if had else frozenset())
+        r["seconds"] = spent.get(r.pop("_index", None))
     if protections is not None:
         protections += had
     return records
 
 
-def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote, protections):
+def grade_one(submission, profile, **options):
+    """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
+
+    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``, ``support``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.batch import grade_one
+    >>> from minilr.exercises.reading.extract import Submission
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "answer.py"
+    ...     _ = path.write_text("def sigmoid(z)\\n    return z\\n")
+    ...     records = grade_one(Submission("answer", [path], folder), "ex2")
+    >>> records[0]["exercise"], records[0]["verdict"], records[0]["message"].startswith("syntax error at line 1")
+    ('ex2:sigmoid', 'error', True)
+    >>> [r["verdict"] for r in records[1:]]  # ex2's other exercises
+    ['missing', 'missing', 'missing']
+    """
+    return grade_submission(submission, load_profile(profile), _Specs(), **options)
+
+
+def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage, protections):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -198,7 +246,7 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
                    timeout, memory_mb, load_timeout, stage, forbid)
-        current, loaded = None, False
+        current, loaded, mark = None, False, None
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
             if kind == "contained":
@@ -208,6 +256,7 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
                 found = set(event.get("found", [])) if found is None else found
                 notes += [n for n in event.get("notes", []) if n not in notes]
             elif kind == "start":
+                mark = _lap(spent, current, mark)
                 current = pending[event["index"]]
             elif kind == "call" and current is not None:
                 calls[current].append(_as_call(event, plan[current][1].n_outputs))
@@ -220,6 +269,7 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
                     break
                 case = plan[current][1].cases[min(len(calls[current]), len(plan[current][1].cases) - 1)]
                 died[current] = _death_message(event, f"on case '{case.name}'", timeout)
+        _lap(spent, current, mark)
         # Died inside one function: a new process grades the ones after it; otherwise all are done.
         pending = [i for i in pending if i > current] if current in died else []
     graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found or i in died]
@@ -228,16 +278,11 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
     for f in files:
         for name, names in f.calls.items():
             uses.setdefault(name, set()).update(names)
-    by_name = {}  # the exercises in the profile's order: sigmoid is blamed before the gradient calling it
-    for i, result in results.items():
-        name = plan[i][0].function
-        called = {n: by_name[n] for n in sorted(uses.get(name, ())) if n in by_name}
-        results[i] = blame(result, name, called)
-        if name not in by_name or not results[i].passed:  # graded under several profiles: its failure
-            by_name[name] = results[i]
-    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes, strict, memory_mb, calls[i])
-               for i in graded]
+    results = _blamed(results, {i: plan[i][0].function for i in results}, uses)
+    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes + [plan[i][0].note] * bool(
+        plan[i][0].note), strict, memory_mb, calls[i]) for i in graded]
     for i, r in zip(graded, records):
+        r["_index"] = i
         if any(c.forbidden for c in calls[i]):
             r.update(_forbidden(calls[i], forbid))
     graded = {(r["profile"], r["exercise"]) for r in records}
@@ -250,6 +295,39 @@ def _grade_staged(sub, profile, specs, stage, strict, timeout, memory_mb, zygote
                                  + (f"profile '{profile.name}'" if given else "any profile")
                                  + (f" (found: {', '.join(sorted(functions))})" if functions else ""), 0)]
     return records
+
+
+def _reach(name, uses):
+    """The names ``name`` calls: directly (first, sorted), then through the functions it calls (sorted)."""
+    direct = sorted(uses.get(name, ()))
+    seen, todo, further = set(direct) | {name}, list(direct), []
+    while todo:
+        new = sorted(set(uses.get(todo.pop(0), ())) - seen)
+        seen.update(new)
+        todo.extend(new)
+        further.extend(new)
+    return direct + sorted(further)
+
+
+def _blamed(results, names, uses):
+    """Each result judged by its own values (:func:`~minilr.exercises.judging.depends.blame`), callees first."""
+    reach = {i: _reach(names[i], uses) for i in results}
+    graded = set(names.values())
+    by_name, todo = {}, list(results)
+    while todo:  # a function whose graded callees are all judged, else (a cycle) the first left
+        i = next((i for i in todo if all(n in by_name for n in reach[i] if n in graded)), todo[0])
+        todo.remove(i)
+        results[i] = blame(results[i], names[i], {n: by_name[n] for n in reach[i] if n in by_name})
+        by_name[names[i]] = results[i]
+    return results
+
+
+def _lap(spent, current, mark):
+    """Add the time since ``mark`` to the function ``current``; the new mark."""
+    now = time.monotonic()
+    if current is not None and mark is not None:
+        spent[current] = round(spent.get(current, 0.0) + now - mark, 4)
+    return now
 
 
 def _missing(profile, exercise):
@@ -268,6 +346,28 @@ def _death_message(event, when, timeout):
         what = "segmentation fault" if name == "SIGSEGV" else name
         return f"crashed ({what}) {when}"
     return f"exited {when} (the process ended with status {code}: os._exit() or a crash)"
+
+
+def check_isolation():
+    """Raise :class:`IsolationUnavailable` unless this system gives a student's process every protection.
+
+    Examples
+    --------
+    >>> import os
+    >>> from minilr.exercises.batch import check_isolation, IsolationUnavailable
+    >>> os.environ["MINILR_ISOLATION"] = "off"  # as on a system without Landlock and namespaces
+    >>> try:
+    ...     check_isolation()
+    ... except IsolationUnavailable as error:
+    ...     print(str(error)[:50])
+    this system cannot contain the students' processes
+    >>> del os.environ["MINILR_ISOLATION"]
+    """
+    missing = [p for p in PROTECTIONS if p not in offered()]
+    if missing:
+        raise IsolationUnavailable(f"this system cannot contain the students' processes (no {', '.join(missing)} "
+                                   "isolation: it needs Linux with Landlock and user namespaces); grade on such "
+                                   "a machine, or without --require-isolation.")
 
 
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
@@ -308,7 +408,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Raise :class:`IsolationUnavailable` before grading if this system
         cannot give every protection (a kernel without Landlock or user
         namespaces, macOS, Windows); by default such a system grades
-        without them, and the records say so.
+        without them, and the report says so.
 
     Raises
     ------
@@ -347,11 +447,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         if not subs:
             raise FileNotFoundError(f"no submission named '{only}'")
     if require_isolation:
-        missing = [p for p in PROTECTIONS if p not in offered()]
-        if missing:
-            raise IsolationUnavailable(f"this system cannot contain the students' processes (no {', '.join(missing)} "
-                                       "isolation: it needs Linux with Landlock and user namespaces); grade on such "
-                                       "a machine, or without --require-isolation.")
+        check_isolation()
     from tqdm.auto import tqdm
 
     specs, records, protections = _Specs(), [], []

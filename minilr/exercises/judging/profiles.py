@@ -387,8 +387,8 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     --------
     >>> import numpy as np
     >>> result = check_exercise(lambda z: 1 / (1 + np.exp(-np.asarray(z, float))), "sigmoid", profile="ex2")
-    >>> result.passed, result.fragile
-    (False, True)
+    >>> result.passed, result.fragile, result.scored
+    (False, True, 'fragile, full points in this profile')
     """
     from .runner import run_spec
 
@@ -396,7 +396,10 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     names = [e.name for e in profile.exercises]
     if exercise not in names:
         raise ProfileError(f"profile '{profile.name}' has no exercise '{exercise}'; it has {', '.join(names)}.")
-    return run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout, profile=profile)
+    from dataclasses import replace
+
+    result = run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout, profile=profile)
+    return replace(result, strict=profile.strict)  # the text and the badge say how a fragile answer is scored
 
 
 def assert_passes(result, *, strict=True, profile=None):

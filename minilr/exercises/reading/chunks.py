@@ -99,7 +99,7 @@ def _split(source):
         return _parse(source, 0), []
     except (SyntaxError, ValueError):
         pass
-    lines = source.splitlines(keepends=True)
+    lines = _lines(source)
     starts = [i for i, line in enumerate(lines) if line[:1] and not line[0].isspace()
               and line[0] not in "#)]}" and not _CONTINUATION.match(line)]
     bounds = sorted({0, *starts}) + [len(lines)]
@@ -191,12 +191,21 @@ def _root(node):
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _text(stmt, lines, source):
-    """A top-level statement's source, decorators included."""
+def _lines(source):
+    """The source's lines as the parser counts them (``str.splitlines`` also cuts at form feeds)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", source)
+
+
+def _text(stmt, lines):
+    """A top-level statement's source, decorators included (columns are UTF-8 byte offsets)."""
     first = min([d.lineno for d in getattr(stmt, "decorator_list", ())] + [stmt.lineno])
-    if first == stmt.lineno:
-        return ast.get_source_segment(source, stmt), first
-    return "".join(lines[first - 1:stmt.lineno - 1]) + ast.get_source_segment(source, stmt), first
+    start = 0 if first < stmt.lineno else stmt.col_offset
+    if stmt.end_lineno == first:
+        text = lines[first - 1].encode()[start:stmt.end_col_offset].decode()
+    else:
+        text = (lines[first - 1].encode()[start:].decode() + "".join(lines[first:stmt.end_lineno - 1])
+                + lines[stmt.end_lineno - 1].encode()[:stmt.end_col_offset].decode())
+    return text, first
 
 
 def _statements(prefix, source, reading):
@@ -212,10 +221,10 @@ def _statements(prefix, source, reading):
             reading.broken.setdefault(match[1], (where, exc.msg))
         if _REPORTED.match(text):
             reading.notes.append(f"{where}: syntax error ({exc.msg}), skipped")
-    lines = source.splitlines(keepends=True)
+    lines = _lines(source)
     found = []
     for stmt in body:
-        text, first = _text(stmt, lines, source)
+        text, first = _text(stmt, lines)
         found.append(_Stmt(stmt, text, f"{prefix}line {first}", first))
     return found
 
@@ -282,7 +291,8 @@ def read_cells(cells):
         elif isinstance(node, (ast.Assign, ast.AugAssign)) or (isinstance(node, ast.AnnAssign) and node.value):
             constants.append(s)
     _keep_constants(constants, kept, wanted, imported, reading)
-    kept.sort(key=lambda s: statements.index(s))
+    order = {id(s): i for i, s in enumerate(statements)}
+    kept.sort(key=lambda s: order[id(s)])
     reading.chunks = [(s.label, s.text, s.line) for s in kept]
     defined = {d.name for s in kept for d in ast.walk(s.node) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))}
     reading.broken = {name: b for name, b in reading.broken.items() if name not in defined}

@@ -100,7 +100,9 @@ def _encode(value, n_outputs):
         if a.size > MAX_VALUES:
             encoded.append({"type": f"array of {a.size} values"})
             continue
-        encoded.append({"shape": list(a.shape), "data": [float(x) for x in a.ravel()]})
+        part_kind = {"matrix": "matrix", "list": "list"}.get(type(part).__name__)  # np.matrix, a Python list
+        encoded.append({"shape": list(a.shape), "data": [float(x) for x in a.ravel()],
+                        **({"kind": part_kind} if part_kind else {})})
     return encoded
 
 
