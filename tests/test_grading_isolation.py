@@ -167,7 +167,7 @@ def hostile_run(tmp_path_factory):
     support = teacher / "ex2data1.txt"
     support.write_text("34.62,78.02,0\n30.28,43.89,0\n35.84,72.90,0\n")
     report = out / "report.json"
-    report.write_text("[]\n")  # a previous run's report: only the grader may replace it
+    report.write_text('{"minilr": {}, "records": []}\n')  # a previous run's report: only the grader replaces it
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -191,16 +191,18 @@ def hostile_run(tmp_path_factory):
     for name in HONEST:
         shutil.copy(CORPUS / name, honest / name)
     alone = run_cli(honest, "--profile", "ex2", "--report", out / "alone.json")
-    return {"done": done, "records": json.loads(report.read_text()), "before": before,
+    written = json.loads(report.read_text())
+    return {"done": done, "records": written["records"], "header": written["minilr"], "before": before,
             "after": {**hashes(class_), **hashes(teacher)}, "connected": connected, "free": free, "root": root,
-            "alone": json.loads((out / "alone.json").read_text()) if alone.returncode == 0 else alone.stderr}
+            "alone": json.loads((out / "alone.json").read_text())["records"] if alone.returncode == 0
+            else alone.stderr}
 
 
 def test_the_run_finishes_and_says_every_protection_held(hostile_run):
     done = hostile_run["done"]
     assert done.returncode == 0, done.stderr
     assert "Isolation: files, network, processes, disk." in done.stdout
-    assert {r["isolation"] for r in hostile_run["records"]} == {"files, network, processes, disk"}
+    assert hostile_run["header"]["protections"] == "files, network, processes, disk"
 
 
 def test_every_file_of_the_class_and_the_teacher_is_unchanged(hostile_run):
@@ -260,7 +262,7 @@ def test_a_toml_profile_forbids_a_function(tmp_path, toml, verdict):
     (tmp_path / "class" / "ana.py").write_text(CHEAT_EXPIT)
     done = run_cli(tmp_path / "class", "--profile", tmp_path / "course.toml", "--report", tmp_path / "r.json")
     assert done.returncode == 0, done.stderr
-    (record,) = json.loads((tmp_path / "r.json").read_text())
+    (record,) = json.loads((tmp_path / "r.json").read_text())["records"]
     assert record["verdict"] == verdict, record
     assert ("forbidden_import" in record["mistakes"]) == (verdict == "fail")
 
@@ -272,7 +274,7 @@ def test_a_toml_profile_allows_minilr(tmp_path):
     (tmp_path / "class" / "ana.py").write_text("from minilr.functions import sigmoid\n")
     done = run_cli(tmp_path / "class", "--profile", tmp_path / "course.toml", "--report", tmp_path / "r.json")
     assert done.returncode == 0, done.stderr
-    (record,) = json.loads((tmp_path / "r.json").read_text())
+    (record,) = json.loads((tmp_path / "r.json").read_text())["records"]
     assert record["verdict"] == "pass", record
 
 
@@ -303,12 +305,13 @@ def test_without_containment_it_grades_as_before_and_says_so(small_class, tmp_pa
     done = run_cli(small_class, "--profile", "ex2", "--report", report, env={"MINILR_ISOLATION": "off"})
     assert done.returncode == 0, done.stderr
     assert "Isolation: none" in done.stdout
-    records = json.loads(report.read_text())
-    assert {r["isolation"] for r in records} == {"none"}
+    written = json.loads(report.read_text())
+    assert written["minilr"]["protections"].startswith("none")
+    records = written["records"]
     reader = [r for r in records if r["submission"] == "reader.py" and r["function"] == "sigmoid"]
     assert reader[0]["verdict"] == "pass"  # as before: nothing stopped it from reading its classmate
     contained = run_cli(small_class, "--profile", "ex2", "--report", tmp_path / "c.json")
-    reader = [r for r in json.loads((tmp_path / "c.json").read_text()) if r["submission"] == "reader.py"]
+    reader = [r for r in json.loads((tmp_path / "c.json").read_text())["records"] if r["submission"] == "reader.py"]
     assert reader[0]["verdict"] == "error" and "permission" in reader[0]["message"].lower()
 
 
@@ -318,7 +321,7 @@ def test_require_isolation_refuses_without_containment(small_class, tmp_path):
                    env={"MINILR_ISOLATION": "off"})
     assert done.returncode == 2
     assert "--require-isolation" in done.stderr and "Landlock" in done.stderr
-    assert not report.exists() or json.loads(report.read_text()) == []
+    assert not report.exists()  # refused before a report file is started
 
 
 def test_require_isolation_grades_where_containment_is_available(small_class, tmp_path):
@@ -327,12 +330,10 @@ def test_require_isolation_grades_where_containment_is_available(small_class, tm
     assert "Isolation: files, network, processes, disk." in done.stdout
 
 
-def test_gradescope_and_csv_reports_name_the_protections(small_class, tmp_path):
-    run_cli(small_class, "--profile", "ex2", "--format", "gradescope", "--report", tmp_path / "g.json",
-            env={"MINILR_ISOLATION": "off"})
-    results = json.loads((tmp_path / "g.json").read_text())
-    assert {r["output"] for r in results.values()} == {"Isolation: none."}
-    run_cli(small_class, "--profile", "ex2", "--report", tmp_path / "g.csv")
-    header, *rows = (tmp_path / "g.csv").read_text().splitlines()
-    assert header.endswith(",isolation") and all(row.endswith(",files, network, processes, disk")
-                                                 or row.endswith(',"files, network, processes, disk"') for row in rows)
+def test_the_class_report_names_the_protections(small_class, tmp_path):
+    done = run_cli(small_class, "--profile", "ex2", "--report", tmp_path / "class.html",
+                   env={"MINILR_ISOLATION": "off"})
+    assert done.returncode == 0, done.stderr
+    assert "none (each student" in (tmp_path / "class.html").read_text()
+    run_cli(small_class, "--profile", "ex2", "--report", tmp_path / "contained.html")
+    assert "files, network, processes, disk" in (tmp_path / "contained.html").read_text()
