@@ -284,7 +284,7 @@ def test_a_malformed_forbid_list_is_a_profile_error(tmp_path, key):
     (tmp_path / "ana.py").write_text(CHEAT_EXPIT)
     done = run_cli(tmp_path / "ana.py", "--profile", tmp_path / "course.toml")
     assert done.returncode == 2
-    assert f"line 1: {key} must be a list of module or function names" in done.stderr
+    assert f"line 1: {key} must be a list of names" in done.stderr
 
 
 # ------------------------------------------------------------------ where containment is not available

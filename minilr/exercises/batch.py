@@ -29,28 +29,15 @@ from .judging.compare import as_arrays
 from .judging.depends import blame
 from .judging.profiles import BUILTIN, load_profile, spec_for
 from .judging.runner import run_spec
-from .judging.verdicts import record_for, submission_error
+from .judging.verdicts import forbidden_use, record_for, submission_error
 from .reading.detect import Assignment, match_functions
 from .reading.extract import find_submissions, read_file
-from .running.isolation import PROTECTIONS
-from .running.processes import Zygote, kill_all, offered, run_worker
+from .running.processes import Zygote, check_isolation, kill_all, run_worker
 from .running.staging import Stage, check_support
 
-__all__ = ["grade", "grade_one", "GradeReport", "IsolationUnavailable", "check_isolation", "DEFAULT_MEMORY_MB",
-           "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, DEFAULT_DISK_MB = 2000, 10.0, 100
-
-
-class IsolationUnavailable(RuntimeError):
-    """``require_isolation`` was asked for on a system that cannot contain the students' processes.
-
-    Examples
-    --------
-    >>> from minilr.exercises.batch import IsolationUnavailable
-    >>> issubclass(IsolationUnavailable, RuntimeError)
-    True
-    """
 
 
 class GradeReport(list):
@@ -161,14 +148,6 @@ def _job(files, functions, timeout, memory_mb, load_timeout, stage=None, forbid=
     return {"files": entries, "modules": modules, "broken": broken, "functions": functions, "timeout": timeout,
             "memory_mb": memory_mb, "load_timeout": load_timeout,
             "stage": stage.path if stage is not None else None, "forbid": forbid, "disk_mb": DEFAULT_DISK_MB}
-
-
-def _forbidden(calls, forbid):
-    """What a function that reached a forbidden name gets: ``fail`` with ``forbidden_import``."""
-    names = list(dict.fromkeys(n for c in calls for n in c.forbidden))
-    return {"verdict": "fail", "mistakes": ["forbidden_import"], "points": 0.0,
-            "message": f"uses {', '.join(names[:3])}: this assignment forbids {', '.join(forbid)} "
-                       "(write the function yourself)"}
 
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
@@ -284,7 +263,7 @@ def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, s
     for i, r in zip(graded, records):
         r["_index"] = i
         if any(c.forbidden for c in calls[i]):
-            r.update(_forbidden(calls[i], forbid))
+            r.update(forbidden_use([n for c in calls[i] for n in c.forbidden], forbid))
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -348,28 +327,6 @@ def _death_message(event, when, timeout):
     return f"exited {when} (the process ended with status {code}: os._exit() or a crash)"
 
 
-def check_isolation():
-    """Raise :class:`IsolationUnavailable` unless this system gives a student's process every protection.
-
-    Examples
-    --------
-    >>> import os
-    >>> from minilr.exercises.batch import check_isolation, IsolationUnavailable
-    >>> os.environ["MINILR_ISOLATION"] = "off"  # as on a system without Landlock and namespaces
-    >>> try:
-    ...     check_isolation()
-    ... except IsolationUnavailable as error:
-    ...     print(str(error)[:50])
-    this system cannot contain the students' processes
-    >>> del os.environ["MINILR_ISOLATION"]
-    """
-    missing = [p for p in PROTECTIONS if p not in offered()]
-    if missing:
-        raise IsolationUnavailable(f"this system cannot contain the students' processes (no {', '.join(missing)} "
-                                   "isolation: it needs Linux with Landlock and user namespaces); grade on such "
-                                   "a machine, or without --require-isolation.")
-
-
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
           only=None, on_record=None, progress=True, fork=True, support=(), require_isolation=False):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
@@ -405,7 +362,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         read-only beside every submission before it is loaded, with those
         the profile names (:mod:`~minilr.exercises.running.staging`).
     require_isolation : bool
-        Raise :class:`IsolationUnavailable` before grading if this system
+        Raise :class:`~minilr.exercises.running.processes.IsolationUnavailable` before grading if this system
         cannot give every protection (a kernel without Landlock or user
         namespaces, macOS, Windows); by default such a system grades
         without them, and the report says so.

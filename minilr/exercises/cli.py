@@ -24,7 +24,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, IsolationUnavailable, check_isolation, grade
+from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade
 from .judging.profiles import BUILTIN, ProfileError, load_profile
 from .reading.extract import NoSubmissions
 from .reporting.feedback import write_feedback
@@ -32,6 +32,7 @@ from .reporting.gradescope import VISIBILITIES
 from .reporting.gradesfile import ReportFileError, changes, describe_change, metadata, read_report
 from .reporting.report import FORMATS, ReportWriter, summary, table
 from .running.isolation import describe
+from .running.processes import IsolationUnavailable, check_isolation
 from .running.staging import SupportError, check_support
 
 __all__ = ["main", "add_arguments", "add_report_arguments", "add_autograder_arguments"]

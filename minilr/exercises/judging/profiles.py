@@ -272,13 +272,10 @@ def _from_toml(data, text, path):
     if unknown_top:
         raise ProfileError(f"{path}: unknown key '{sorted(unknown_top)[0]}' (allowed at the top: name, strict, "
                            "description, support, forbid, allow, and [exercises.NAME] tables).")
-    for key, what in (("support", 'paths (relative to the profile), e.g. support = ["utils.py"]'),
-                      ("forbid", "module or function names"), ("allow", "module or function names")):
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+    for key, what in (("support", "paths (relative to the profile)"), ("forbid", "names"), ("allow", "names")):
+        if not isinstance(data.get(key, []), list) or not all(isinstance(p, str) for p in data.get(key, [])):
             line = next(i + 1 for i, t in enumerate(text.splitlines()) if t.replace(" ", "").startswith(f"{key}="))
-            raise ProfileError(f"{path}, line {line}: {key} must be a list of {what}.")
-    support = data.get("support", [])
+            raise ProfileError(f'{path}, line {line}: {key} must be a list of {what} in quotes: {key} = ["..."].')
     tables = data.get("exercises")
     if not isinstance(tables, dict) or not tables:
         raise ProfileError(f"{path}: no exercises: add at least one [exercises.NAME] table with a `check`.")
@@ -295,7 +292,7 @@ def _from_toml(data, text, path):
         exercises.append(_toml_exercise(name, table, where, text, path))
     forbid = [n for n in dict.fromkeys([*Profile.forbid, *data.get("forbid", [])]) if n not in data.get("allow", [])]
     return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path),
-                   tuple(str(path.parent / p) for p in support), tuple(forbid))
+                   tuple(str(path.parent / p) for p in data.get("support", [])), tuple(forbid))
 
 
 def _toml_exercise(name, table, where, text, path):

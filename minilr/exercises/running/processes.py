@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import cgroups, isolation
 
-__all__ = ["Zygote", "run_worker", "kill_all", "offered", "GRACE"]
+__all__ = ["Zygote", "run_worker", "kill_all", "offered", "check_isolation", "IsolationUnavailable", "GRACE"]
 
 WORKER = str(Path(__file__).with_name("worker.py"))
 GRACE = 3.0  # seconds past a call's own limit before its process is killed
@@ -49,6 +49,41 @@ def _kill(pgid):
             os.kill(pgid, signal.SIGKILL)
         except OSError:
             pass  # already gone
+
+
+class IsolationUnavailable(RuntimeError):
+    """``require_isolation`` was asked for on a system that cannot contain the students' processes.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.processes import IsolationUnavailable
+    >>> issubclass(IsolationUnavailable, RuntimeError)
+    True
+    """
+
+
+
+
+def check_isolation():
+    """Raise :class:`IsolationUnavailable` unless this system gives a student's process every protection.
+
+    Examples
+    --------
+    >>> import os
+    >>> from minilr.exercises.running.processes import check_isolation, IsolationUnavailable
+    >>> os.environ["MINILR_ISOLATION"] = "off"  # as on a system without Landlock and namespaces
+    >>> try:
+    ...     check_isolation()
+    ... except IsolationUnavailable as error:
+    ...     print(str(error)[:50])
+    this system cannot contain the students' processes
+    >>> del os.environ["MINILR_ISOLATION"]
+    """
+    missing = [p for p in isolation.PROTECTIONS if p not in offered()]
+    if missing:
+        raise IsolationUnavailable(f"this system cannot contain the students' processes (no {', '.join(missing)} "
+                                   "isolation: it needs Linux with Landlock and user namespaces); grade on such "
+                                   "a machine, or without --require-isolation.")
 
 
 def offered():
