@@ -154,7 +154,7 @@ def corpus_run(tmp_path_factory):
     report = tmp_path_factory.mktemp("real") / "report.json"
     proc = grade_class(report)
     assert report.is_file(), f"no report (exit {proc.returncode}); stderr:\n{proc.stderr[-3000:]}"
-    return proc, json.loads(report.read_text())
+    return proc, json.loads(report.read_text())["records"]  # the JSON report: its header, then the records
 
 
 # ------------------------------------------------------------------ the manifest itself
@@ -240,7 +240,7 @@ def main():
         if not report.is_file():
             print(proc.stderr[-3000:])
             return 2
-        agreeing, judged, problems = compare(json.loads(report.read_text()))
+        agreeing, judged, problems = compare(json.loads(report.read_text())["records"])
     print("\n".join(problems))
     print(f"agreement: {agreeing} of {judged} functions ({agreeing / judged:.0%})")
     return 0
