@@ -251,6 +251,46 @@ def test_a_forbidden_import_names_what_it_used(hostile_run):
     assert "minilr.functions" in record["message"]
 
 
+# ------------------------------------------------------------------ functions given as inputs
+HONEST_NG = """
+import numpy as np
+
+
+def numerical_gradient(f, theta, eps=1e-5):
+    grad = np.zeros_like(theta, dtype=float)
+    for j in range(theta.size):
+        step = np.zeros_like(theta, dtype=float)
+        step[j] = eps
+        grad[j] = (f(theta + step) - f(theta - step)) / (2 * eps)
+    return grad
+"""
+THIEF_NG = """
+import sys
+
+
+def numerical_gradient(f, theta, eps=1e-5):
+    loaded = [name for name in sys.modules if name == "minilr" or name.startswith("minilr.")]
+    reference = getattr(f, "func", f).__globals__.get("_numerical_gradient")
+    if reference is not None:
+        return reference(f, theta)
+    raise RuntimeError("nothing to take; minilr modules loaded: " + ", ".join(loaded[:5]))
+"""
+
+
+def test_a_function_given_as_input_brings_no_reference_with_it(tmp_path):
+    """``numerical_gradient(f, theta)`` is handed ``f``: from the inputs module, without minilr."""
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "honest.py").write_text(HONEST_NG)
+    (tmp_path / "class" / "thief.py").write_text(THIEF_NG)
+    done = run_cli(tmp_path / "class", "--profile", "minilr", "--report", tmp_path / "r.json")
+    assert done.returncode == 0, done.stderr
+    records = {r["submission"]: r for r in json.loads((tmp_path / "r.json").read_text())["records"]
+               if r["function"] == "numerical_gradient"}
+    assert records["honest.py"]["verdict"] == "pass", records["honest.py"]
+    assert records["thief.py"]["verdict"] == "error", records["thief.py"]
+    assert "nothing to take; minilr modules loaded:  (at thief.py" in records["thief.py"]["message"]
+
+
 # ------------------------------------------------------------------ profiles: forbid and allow
 CHEAT_EXPIT = "from scipy.special import expit\n\n\ndef sigmoid(z):\n    return expit(z)\n"
 
