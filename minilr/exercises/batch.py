@@ -409,7 +409,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
 
     specs, records, protections = _Specs(), [], []
     pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
-    zygote = Zygote() if fork else None
+    zygote, futures = Zygote() if fork else None, []
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
@@ -423,7 +423,9 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
                 bar.update(1)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
-        kill_all()  # the running students' processes end with the grader
+        while any(f.running() for f in futures):  # the running students' processes end with the grader,
+            kill_all()  # and so does one started while this one was being killed
+            time.sleep(0.05)
         raise
     finally:
         pool.shutdown()

@@ -398,11 +398,14 @@ def zygote(sock_fd):
             _child(request["job"], out, lambda: os.read(ready, 1) == b"1")
         os.close(fds[0])
         os.close(ready)
-        # Moved into its cgroup from here, while it sets itself up; it waits for the answer before the student's code.
-        os.write(go, b"1" if cgroups.attach(cgroup, pid) else b"0")
-        os.close(go)
         children[pid] = (request["id"], cgroup)
-        report.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")
+        report.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")  # the grader can kill it from now
+        # Moved into its cgroup from here, while it sets itself up; it waits for the answer before the student's code.
+        try:
+            os.write(go, b"1" if cgroups.attach(cgroup, pid) else b"0")
+        except OSError:
+            pass  # it is already gone
+        os.close(go)
 
 
 if __name__ == "__main__":
