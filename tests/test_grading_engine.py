@@ -139,11 +139,14 @@ def test_notebook_cells_that_fail_are_reported_and_skipped(tmp_path):
 
 def test_a_def_that_does_not_parse_is_an_error_of_its_own_with_its_line(tmp_path):
     # Before files were read like notebooks, this file was one error for all of ex2's points.
-    folder = write(tmp_path / "class", {"s.py": "def costFunction(theta, X, y):\n    return (\n\ndef predict(theta, X):\n"})
+    source = "def costFunction(theta, X, y):\n    return (\n\ndef predict(theta, X):\n"
+    folder = write(tmp_path / "class", {"s.py": source})
     records = by_key(grade([folder], progress=False))
     assert {k[1]: r["verdict"] for k, r in records.items()} == {
-        "ex2:sigmoid": "missing", "ex2:costFunction": "error", "ex2:predict": "error", "ex2:costFunctionReg": "missing"}
-    assert records[("s.py", "ex2:costFunction")]["message"].startswith("syntax error at line 2 of s.py: '(' was never closed")
+        "ex2:sigmoid": "missing", "ex2:costFunction": "error", "ex2:predict": "error",
+        "ex2:costFunctionReg": "missing"}
+    message = records[("s.py", "ex2:costFunction")]["message"]
+    assert message.startswith("syntax error at line 2 of s.py: '(' was never closed")
     assert records[("s.py", "ex2:predict")]["message"].startswith("syntax error at line 4 of s.py")
     assert sum(r["max_points"] for r in records.values()) == 4.0 and sum(r["points"] for r in records.values()) == 0
 
@@ -151,7 +154,8 @@ def test_a_def_that_does_not_parse_is_an_error_of_its_own_with_its_line(tmp_path
 def test_ast_extraction_keeps_the_constants_functions_use():
     source = "import numpy as np\nEPS = 1e-12\nX = np.loadtxt('x')\ncost, grad = 1, 2\ndef f(z):\n    return z + EPS\n"
     sf = read_file_from_text(source)
-    assert [c.split("=")[0].strip() for _, c, _ in sf.chunks] == ["import numpy as np", "EPS", "def f(z):\n    return z + EPS"]
+    kept = [c.split("=")[0].strip() for _, c, _ in sf.chunks]
+    assert kept == ["import numpy as np", "EPS", "def f(z):\n    return z + EPS"]
     assert set(sf.functions) == {"f"}
 
 

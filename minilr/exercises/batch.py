@@ -33,7 +33,7 @@ from .judging.verdicts import forbidden_use, record_for, submission_error
 from .reading.detect import Assignment, match_functions
 from .reading.extract import find_submissions, read_file
 from .running.processes import Zygote, check_isolation, kill_all, run_worker
-from .running.staging import Stage, check_support
+from .running.staging import Stage, check_support, support_imports
 
 __all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
@@ -177,7 +177,8 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
 def grade_one(submission, profile, **options):
     """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
 
-    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``, ``support``).
+    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``); ``support``, the
+    paths of the support files, is checked here and joined to the profile's own.
 
     Examples
     --------
@@ -194,7 +195,9 @@ def grade_one(submission, profile, **options):
     >>> [r["verdict"] for r in records[1:]]  # ex2's other exercises
     ['missing', 'missing', 'missing']
     """
-    return grade_submission(submission, load_profile(profile), _Specs(), **options)
+    profile = load_profile(profile)
+    options["support"] = check_support([*profile.support, *options.get("support", ())])
+    return grade_submission(submission, profile, _Specs(), **options)
 
 
 def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage, protections):
@@ -409,7 +412,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
 
     specs, records, protections = _Specs(), [], []
     pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
-    zygote, futures = Zygote() if fork else None, []
+    zygote, futures = Zygote(preload=support_imports(support)) if fork else None, []
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,

@@ -285,7 +285,7 @@ def _grade_on_gradescope(root):
             from .reporting.gradescope import results_json
 
             options = {k: settings[k] for k in ("timeout", "memory_mb") if settings.get(k)}
-            records = grade_one(submission, settings["profile"], **options)
+            records = grade_one(submission, settings["profile"], support=settings["support"], **options)
             out = results_json(records, visibility=settings["visibility"], execution_time=time.monotonic() - started)
     (results / "results.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(f"minilr: {out['score']:g} points; results in {results / 'results.json'}")

@@ -337,9 +337,10 @@ def _fragile(seen):
 def _mutation_line(s, arg_names):
     i = s.call.mutated[0]
     name = f"`{arg_names[i]}`" if arg_names and i < len(arg_names) else f"argument {i + 1}"
-    return diagnosis_line("mutates_input", f"It changes its input {name} in place (e.g. `temp = theta; "
-                          "temp[0] = 0` changes theta too: an optimiser calling it then never moves that "
-                          "entry); work on a copy, `temp = theta.copy()`.", s.case.name)
+    return diagnosis_line("mutates_input", f"It changes its input {name} in place (`theta -= ...`, or "
+                          "`temp = theta; temp[0] = 0`, which changes theta too): the caller's array is "
+                          "no longer the one it passed; work on a copy (`theta = theta - ...`, "
+                          "`temp = theta.copy()`).", s.case.name)
 
 
 # Filled in by minilr.exercises.judging.profiles, which knows the assignments and imports this module (never the

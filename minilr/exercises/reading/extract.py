@@ -189,8 +189,8 @@ def read_file(path):
     >>> import tempfile
     >>> from pathlib import Path
     >>> from minilr.exercises.reading.extract import read_file
-    >>> source = "import numpy as np\\ndata = np.load('ex2data.npz')\\ndef cost(theta, X, y, lam=0):\\n    return 0.0\\n" \\
-    ...          "def predict(theta, X)\\n    return X\\n"
+    >>> source = ("import numpy as np\\ndata = np.load('ex2data.npz')\\n"
+    ...           "def cost(theta, X, y, lam=0):\\n    return 0.0\\ndef predict(theta, X)\\n    return X\\n")
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = Path(folder) / "alice.py"
     ...     _ = path.write_text(source)

@@ -186,13 +186,14 @@ def build_zip(out, profile, *, support=(), visibility="visible", timeout=None, m
 
 @contextlib.contextmanager
 def gather(root):
-    """``(submission, settings)`` of a Gradescope run: the student's files beside the support files.
+    """``(submission, settings)`` of a Gradescope run: the student's files, and where the support files are.
 
-    The submission is copied into a temporary folder with the support files
-    (which replace a student's file of the same name); the support files are
-    importable and readable there but not graded. ``submission`` is None when
-    the student handed in no ``.py`` or ``.ipynb`` file. ``settings["profile"]``
-    is the built-in name or the path of the TOML file.
+    The submission is copied into a temporary folder (the grader stages it
+    again, with the support files beside it, for the student's process).
+    ``submission`` is None when the student handed in no ``.py`` or ``.ipynb``
+    file. ``settings["profile"]`` is the built-in name or the path of the TOML
+    file, and ``settings["support"]`` the paths of the support files in the zip's
+    ``support/`` folder, to pass to the grader as ``support``.
 
     Examples
     --------
@@ -209,8 +210,9 @@ def gather(root):
     ...     _ = (root / "submission" / "ex2.py").write_text("def sigmoid(z):\\n    return z\\n")
     ...     with gather(root) as (submission, settings):
     ...         graded = [p.name for p in submission.files]
-    >>> graded, settings["profile"]
-    (['ex2.py'], 'ex2')
+    ...         support = [Path(p).name for p in settings["support"]]
+    >>> graded, settings["profile"], support
+    (['ex2.py'], 'ex2', ['utils.py'])
     """
     from ..reading.extract import Submission, is_submission_file
 
@@ -225,15 +227,7 @@ def gather(root):
             shutil.copytree(root / "submission", work, ignore=shutil.ignore_patterns("__pycache__", ".*"))
         else:
             work.mkdir()
-        support = set()
-        for name in settings.get("support", []):
-            item = source / "support" / name
-            if item.is_dir():
-                shutil.copytree(item, work / name, dirs_exist_ok=True)
-                support.update(p.relative_to(work) for p in (work / name).rglob("*"))
-            elif item.is_file():
-                shutil.copy(item, work / name)
-                support.add(Path(name))
-        files = sorted(p for p in work.rglob("*") if p.is_file() and is_submission_file(p)
-                       and p.relative_to(work) not in support)
+        settings["support"] = [str(source / "support" / name) for name in settings.get("support", [])
+                               if (source / "support" / name).exists()]
+        files = sorted(p for p in work.rglob("*") if p.is_file() and is_submission_file(p))
         yield (Submission("submission", files, str(work)) if files else None), settings

@@ -121,6 +121,10 @@ def kill_all():
 class Zygote:
     """One warm process per class that forks the students' processes.
 
+    ``preload`` names installed modules to import once more (what the
+    course's support files import, such as ``matplotlib.pyplot``), so that
+    no student's process pays for them.
+
     Examples
     --------
     :func:`~minilr.exercises.batch.grade` starts one per run and closes it at the end:
@@ -134,10 +138,11 @@ class Zygote:
     False
     """
 
-    def __init__(self):
+    def __init__(self, preload=()):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._tmp = tempfile.mkdtemp(prefix="minilr-zygote-")
-        self.proc = subprocess.Popen([sys.executable, "-I", "-B", WORKER, "--zygote", str(theirs.fileno())],
+        self.proc = subprocess.Popen([sys.executable, "-I", "-B", WORKER, "--zygote", str(theirs.fileno()),
+                                      ",".join(preload)],
                                      pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=self._tmp, env=_env(), start_new_session=True)
         theirs.close()

@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["Stage", "SupportError", "check_support", "module_names", "CODE_SUFFIXES"]
+__all__ = ["Stage", "SupportError", "check_support", "module_names", "support_imports", "CODE_SUFFIXES"]
 
 CODE_SUFFIXES = (".py", ".ipynb")
 _READ_ONLY_FILE, _READ_ONLY_DIR = 0o444, 0o555
@@ -96,6 +96,37 @@ def check_support(paths):
                                    f"{getattr(exc, 'msg', exc)}") from None
         checked.append(path.resolve())
     return tuple(checked)
+
+
+def support_imports(support):
+    """The installed modules the support ``.py`` files import at their top level (for the zygote to preload).
+
+    The support modules themselves (``from submission import SubmissionBase``
+    between two of the course's files) and relative imports are left out.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.running.staging import support_imports
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     utils, submission = Path(folder) / "utils.py", Path(folder) / "submission.py"
+    ...     _ = utils.write_text("import numpy as np\\nfrom matplotlib import pyplot\\nfrom submission import Base\\n")
+    ...     _ = submission.write_text("import json\\n")
+    ...     support_imports([utils, submission])
+    ['json', 'matplotlib', 'matplotlib.pyplot', 'numpy']
+    """
+    files = [f for path in map(Path, support) for f in _python_files(path) if f.suffix == ".py"]
+    own = {f.stem for f in files}
+    names = set()
+    for f in files:
+        for node in ast.parse(f.read_bytes()).body:
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                # `from matplotlib import pyplot`: a submodule, perhaps (the zygote skips what is not one)
+                names.update([node.module, *(f"{node.module}.{a.name}" for a in node.names if a.name != "*")])
+    return sorted(n for n in names if n.split(".")[0] not in own)
 
 
 def _copy_read_only(source, target):
