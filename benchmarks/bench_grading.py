@@ -6,8 +6,10 @@ Usage::
 
 Prints the total seconds (target: under 120 s for 200 submissions with
 ``--jobs 2`` on the 2-core machine), the start-up of one student's process
-(forked from the warm zygote, and for comparison a fresh ``python -I``
-with NumPy; loading a submission that defines nothing; median of 10) and the median seconds per submission (each graded in
+(forked from the warm zygote and contained, the same uncontained with
+``MINILR_ISOLATION=off``, and for comparison a fresh ``python -I`` with
+NumPy; loading a submission that defines nothing; medians of 20, 20 and
+10) and the median seconds per submission (each graded in
 its own process, measured around :func:`minilr.exercises.batch.grade_submission`).
 Exits 1 if a generated submission is not graded as it was written to be.
 
@@ -19,6 +21,7 @@ which reading each file like a notebook never runs.
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -28,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from minilr.exercises import batch
-from minilr.exercises.running import processes  # noqa: E402
+from minilr.exercises.running import isolation, processes  # noqa: E402
 
 TARGET_S = 120.0
 
@@ -143,19 +146,33 @@ def generate(folder, n, course=False):
     return expected
 
 
-def startup(folder, zygote=None, repeats=10):
-    """Median seconds until a student's process has loaded a file defining nothing, and ended."""
+def startup(folder, zygotes=(None,), repeats=10):
+    """Median seconds until a student's process has loaded a file defining nothing, and ended, per zygote.
+
+    The zygotes take turns, so that a busy machine slows them alike.
+    """
     empty = folder / "empty_submission.py"
     empty.write_text("x = 1\n")
     sf = batch.read_file(empty)
-    times = []
+    times = [[] for _ in zygotes]
     for _ in range(repeats):
-        job = batch._job([sf], [], 1.0, batch.DEFAULT_MEMORY_MB, 10.0)
-        start = time.perf_counter()
-        events = list(processes.run_worker(job, 1.0, 10.0, zygote))
-        times.append(time.perf_counter() - start)
-        assert events[-1]["event"] == "end", events
-    return statistics.median(times)
+        for zygote, seconds in zip(zygotes, times):
+            job = batch._job([sf], [], 1.0, batch.DEFAULT_MEMORY_MB, 10.0)
+            start = time.perf_counter()
+            events = list(processes.run_worker(job, 1.0, 10.0, zygote))
+            seconds.append(time.perf_counter() - start)
+            assert events[-1]["event"] == "end", events
+    return [statistics.median(t) for t in times]
+
+
+def zygotes():
+    """A zygote whose children are contained, and one whose are not (``MINILR_ISOLATION=off``)."""
+    contained = processes.Zygote()
+    os.environ[isolation.OFF] = "off"
+    try:
+        return contained, processes.Zygote()
+    finally:
+        del os.environ[isolation.OFF]
 
 
 def main(argv=None):
@@ -179,12 +196,13 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "scratch"
         scratch.mkdir()
-        fresh_s = startup(scratch)
-        zygote = processes.Zygote()
+        (fresh_s,) = startup(scratch)
+        pair = zygotes()
         try:
-            start_s = startup(scratch, zygote)
+            start_s, plain_s = startup(scratch, pair, repeats=20)
         finally:
-            zygote.close()
+            for zygote in pair:
+                zygote.close()
         folder = Path(tmp) / "class"
         folder.mkdir()
         expected = generate(folder, args.n, args.course)
@@ -201,11 +219,13 @@ def main(argv=None):
             batch.grade_submission = original
     wrong = sorted({r["submission"] for r in records if r["verdict"] not in expected[r["submission"]]})
     result = {"submissions": args.n, "jobs": args.jobs, "course": args.course, "total_s": round(total, 2),
-              "process_startup_s": round(start_s, 3), "fresh_interpreter_startup_s": round(fresh_s, 3), "median_per_submission_s": round(statistics.median(per_submission), 3),
+              "process_startup_s": round(start_s, 3), "uncontained_startup_s": round(plain_s, 3),
+              "fresh_interpreter_startup_s": round(fresh_s, 3),
+              "median_per_submission_s": round(statistics.median(per_submission), 3),
               "records": len(records), "target_s": TARGET_S, "target_met": total < TARGET_S, "misgraded": wrong}
     print(f"{args.n} submissions{' (--course)' if args.course else ''}, --jobs {args.jobs}: {total:.1f} s in total (target < {TARGET_S:g} s: "
           f"{'met' if total < TARGET_S else 'MISSED'}); one student's process starts in {start_s:.3f} s "
-          f"(forked; a fresh interpreter: {fresh_s:.3f} s); "
+          f"(forked and contained; {plain_s:.3f} s uncontained; a fresh interpreter: {fresh_s:.3f} s); "
           f"median {result['median_per_submission_s']:.3f} s per submission; {len(records)} records.")
     if wrong:
         print(f"MISGRADED: {wrong[:5]}")

@@ -450,8 +450,12 @@ def _shown(value):
     return {s for s in forms if len(s.lstrip("-").replace("0.", "").rstrip("0")) >= 3}
 
 
-def test_feedback_never_shows_the_cases_inputs_or_expected_values(tmp_path):
+def test_feedback_never_shows_the_cases_inputs_or_expected_values(tmp_path, monkeypatch):
     from minilr.losses import regularized_cost, regularized_gradient
+
+    # The student's function logs its inputs outside its scratch folder, which containment
+    # forbids (tests/test_grading_isolation.py); what is tested here is the feedback alone.
+    monkeypatch.setenv("MINILR_ISOLATION", "off")
 
     log = tmp_path / "calls.jsonl"
     folder = tmp_path / "class"

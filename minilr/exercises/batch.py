@@ -27,24 +27,25 @@ import numpy as np
 from .judging.calls import Call
 from .judging.compare import as_arrays
 from .judging.depends import blame
-from .reading.detect import Assignment, match_functions
-from .reading.extract import find_submissions, read_file
-from .running.processes import Zygote, kill_all, run_worker
 from .judging.profiles import BUILTIN, load_profile, spec_for
 from .judging.runner import run_spec
-from .judging.verdicts import record_for, submission_error
+from .judging.verdicts import forbidden_use, record_for, submission_error
+from .reading.detect import Assignment, match_functions
+from .reading.extract import find_submissions, read_file
+from .running.processes import Zygote, check_isolation, kill_all, run_worker
 from .running.staging import Stage, check_support, support_imports
 
 __all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
-DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
+DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, DEFAULT_DISK_MB = 2000, 10.0, 100
 
 
 class GradeReport(list):
     """The records of a graded class: a plain list, which Jupyter shows as a table.
 
     One row per submission with its points and a badge per verdict
-    (:func:`minilr.display.records_html`).
+    (:func:`minilr.display.records_html`). ``protections`` holds what
+    contained every student's process (:data:`~minilr.exercises.running.isolation.PROTECTIONS`).
 
     Examples
     --------
@@ -54,6 +55,8 @@ class GradeReport(list):
     >>> isinstance(report, list), report[0]["verdict"], "bob.py" in report._repr_html_()
     (True, 'error', True)
     """
+
+    protections = frozenset()
 
     def _repr_html_(self):
         from ..display import records_html
@@ -124,10 +127,11 @@ def _as_call(event, n_outputs):
     return Call(value=value, error=error, where=where, timed_out=bool(event.get("timed_out")),
                 warnings=tuple(map(str, event.get("warnings", ())))[:20],
                 numeric=frozenset(map(str, event.get("numeric", ()))),
-                mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)))
+                mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)),
+                forbidden=tuple(str(n)[:100] for n in event.get("forbidden", ()))[:10])
 
 
-def _job(files, functions, timeout, memory_mb, load_timeout, stage=None):
+def _job(files, functions, timeout, memory_mb, load_timeout, stage=None, forbid=("minilr", "sklearn")):
     """The worker's job (its keys: :mod:`~minilr.exercises.running.worker`), from the staged copies.
 
     Every ``.py`` file of the student's is an importable module, read like a
@@ -143,26 +147,30 @@ def _job(files, functions, timeout, memory_mb, load_timeout, stage=None):
     broken = {name: why for f in reversed(files) for name, why in f.broken.items()}
     return {"files": entries, "modules": modules, "broken": broken, "functions": functions, "timeout": timeout,
             "memory_mb": memory_mb, "load_timeout": load_timeout,
-            "stage": stage.path if stage is not None else None}
+            "stage": stage.path if stage is not None else None, "forbid": forbid, "disk_mb": DEFAULT_DISK_MB}
 
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
-                     zygote=None, support=()):
+                     zygote=None, support=(), protections=None):
     """The records of one submission (a list of dicts), never raising for what the student did.
 
     The submission runs from a private copy, the support files beside it
     (:class:`~minilr.exercises.running.staging.Stage`). Each record's
     ``seconds`` is the time its function ran in the student's process, all
     cases together (None for a missing function or a submission that could
-    not be loaded).
+    not be loaded). ``protections``, a list, gets the protections each of
+    its processes had (:mod:`~minilr.exercises.running.isolation`).
     """
     spent = {}
     # A folder submission is staged with its subfolders; a single file alone.
     root = None if [Path(f) for f in sub.files] == [Path(sub.folder) / sub.name] else Path(sub.folder)
+    had = []
     with Stage(sub.files, root, support) as stage:
-        records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage)
+        records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage, had)
     for r in records:
         r["seconds"] = spent.get(r.pop("_index", None))
+    if protections is not None:
+        protections += had
     return records
 
 
@@ -192,7 +200,7 @@ def grade_one(submission, profile, **options):
     return grade_submission(submission, profile, _Specs(), **options)
 
 
-def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage):
+def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage, protections):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -207,6 +215,7 @@ def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, s
         return [submission_error(sub.name, unreadable.error, max_points)]
     notes = [n for f in files for n in f.notes]
     plan = [(a, specs(a.profile, a.exercise)) for a in assignments]
+    forbid = sorted({n for p in (targeted or profiles) for n in p.forbid})
     calls = {i: [] for i in range(len(plan))}
     # A function whose def does not parse is an error of its own, with its line; the others are run.
     broken = {name: why for f in reversed(files) for name, why in f.broken.items()}
@@ -218,10 +227,12 @@ def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, s
         first = False
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
-                   timeout, memory_mb, load_timeout, stage)
+                   timeout, memory_mb, load_timeout, stage, forbid)
         current, loaded, mark = None, False, None
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
+            if kind == "contained":
+                protections.append(frozenset(map(str, event.get("protections", ()))))
             if kind == "loaded":
                 loaded = True
                 found = set(event.get("found", [])) if found is None else found
@@ -254,6 +265,8 @@ def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, s
         plan[i][0].note), strict, memory_mb, calls[i]) for i in graded]
     for i, r in zip(graded, records):
         r["_index"] = i
+        if any(c.forbidden for c in calls[i]):
+            r.update(forbidden_use([n for c in calls[i] for n in c.forbidden], forbid))
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -318,7 +331,7 @@ def _death_message(event, when, timeout):
 
 
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
-          only=None, on_record=None, progress=True, fork=True, support=()):
+          only=None, on_record=None, progress=True, fork=True, support=(), require_isolation=False):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
 
     The records come as a :class:`GradeReport`, a list that Jupyter shows as a table.
@@ -351,6 +364,11 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         The course's files (its ``utils.py``, data files, folders), placed
         read-only beside every submission before it is loaded, with those
         the profile names (:mod:`~minilr.exercises.running.staging`).
+    require_isolation : bool
+        Raise :class:`~minilr.exercises.running.processes.IsolationUnavailable` before grading if this system
+        cannot give every protection (a kernel without Landlock or user
+        namespaces, macOS, Windows); by default such a system grades
+        without them, and the report says so.
 
     Raises
     ------
@@ -388,15 +406,18 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
             [s for s in subs if s.name.startswith(only)]
         if not subs:
             raise FileNotFoundError(f"no submission named '{only}'")
+    if require_isolation:
+        check_isolation()
     from tqdm.auto import tqdm
 
-    specs, records = _Specs(), []
+    specs, records, protections = _Specs(), [], []
     pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
-    zygote = Zygote(preload=support_imports(support)) if fork else None
+    zygote, futures = Zygote(preload=support_imports(support)) if fork else None, []
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
-                                   memory_mb=memory_mb, zygote=zygote, support=support) for s in subs]
+                                   memory_mb=memory_mb, zygote=zygote, support=support,
+                                   protections=protections) for s in subs]
             for future in as_completed(futures):
                 done = future.result()
                 records += done
@@ -405,11 +426,15 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
                 bar.update(1)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
-        kill_all()  # the running students' processes end with the grader
+        while any(f.running() for f in futures):  # the running students' processes end with the grader,
+            kill_all()  # and so does one started while this one was being killed
+            time.sleep(0.05)
         raise
     finally:
         pool.shutdown()
         if zygote is not None:
             zygote.close()
     order = {s.name: i for i, s in enumerate(subs)}
-    return GradeReport(sorted(records, key=lambda r: order[r["submission"]]))
+    report = GradeReport(sorted(records, key=lambda r: order[r["submission"]]))
+    report.protections = frozenset.intersection(*protections) if protections else frozenset()
+    return report

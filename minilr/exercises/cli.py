@@ -31,6 +31,8 @@ from .reporting.feedback import write_feedback
 from .reporting.gradescope import VISIBILITIES
 from .reporting.gradesfile import ReportFileError, changes, describe_change, metadata, read_report
 from .reporting.report import FORMATS, ReportWriter, summary, table
+from .running.isolation import describe
+from .running.processes import IsolationUnavailable, check_isolation
 from .running.staging import SupportError, check_support
 
 __all__ = ["main", "add_arguments", "add_report_arguments", "add_autograder_arguments"]
@@ -72,6 +74,9 @@ def add_arguments(parser):
     parser.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
     parser.add_argument("--only", metavar="NAME", help="grade only this submission (file or folder name)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--require-isolation", action="store_true",
+                        help="refuse to grade (exit 2) where the students' processes cannot be contained "
+                             "(Landlock and user namespaces: Linux only)")
     return parser
 
 
@@ -110,6 +115,8 @@ def run(args):
     writer, old, target = None, None, None
     try:
         check_support(args.support)  # before a report file is started
+        if args.require_isolation:
+            check_isolation()
         name = load_profile(args.profile).name if args.profile is not None else None
         if args.compare:
             old = _earlier(args.compare, name)
@@ -131,24 +138,26 @@ def run(args):
             target = args.feedback
             stems = write_feedback(records, args.feedback)
             feedback = {k: str(Path(args.feedback) / v) for k, v in stems.items()}
-        if writer and (changed is not None or feedback):
+        if writer:  # the header says which protections held, now that every student's process has run
             target = args.report
+            writer.meta = {**(writer.meta or {}), "protections": _isolation(records.protections)}
             writer.finish(changed, feedback)
     except OSError as exc:  # FileNotFoundError for a missing submission, or an output that cannot be written
         print(f"minilr check: {_cannot_write(target, exc) if target else exc}", file=sys.stderr)
         return 2
-    except (ProfileError, NoSubmissions, ReportFileError, SupportError) as exc:
+    except (ProfileError, NoSubmissions, ReportFileError, SupportError, IsolationUnavailable) as exc:
         print(f"minilr check: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         where = f"; {writer.path} holds the {len(writer.records)} records graded so far" if writer else ""
         print(f"minilr check: interrupted{where}.", file=sys.stderr)
         return 130
+    isolated = f"Isolation: {_isolation(records.protections)}."
     if writer:
-        print(f"{summary(records)} Report: {writer.path} ({writer.fmt}).")
+        print(f"{summary(records)} {isolated} Report: {writer.path} ({writer.fmt}).")
     else:
         print(table(records))
-        print("\n" + summary(records))
+        print("\n" + summary(records) + " " + isolated)
     if args.feedback:
         print(f"Feedback: {len(feedback)} submissions in {args.feedback}/ (.md and .html).")
     if changed is not None:
@@ -281,6 +290,12 @@ def _grade_on_gradescope(root):
     (results / "results.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(f"minilr: {out['score']:g} points; results in {results / 'results.json'}")
     return 0
+
+
+def _isolation(protections):
+    if protections:
+        return describe(protections)
+    return "none (each student's process ran with a memory limit, an alarm and stdin closed only)"
 
 
 def main(argv=None):

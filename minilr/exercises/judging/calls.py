@@ -38,6 +38,7 @@ class Call:
     numeric: frozenset = frozenset()  # kinds of RuntimeWarning: "overflow", "divide by zero", ...
     seconds: float = 0.0
     mutated: tuple = ()  # positions of the array arguments the function changed in place
+    forbidden: tuple = ()  # forbidden names it reached (minilr.losses.regularized_cost, ...)
 
 
 def changed_arguments(before, after):

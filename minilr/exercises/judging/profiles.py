@@ -148,6 +148,7 @@ class Profile:
     strict: bool = False
     source: str = field(default="built-in", compare=False)
     support: tuple = field(default=(), compare=False)  # the course's files (paths), placed beside submissions
+    forbid: tuple = ("minilr", "sklearn")  # modules or names a graded function may not use: the references
 
     def exercise(self, name):
         return next(e for e in self.exercises if e.name == name)
@@ -267,15 +268,14 @@ def _line(text, table, key=None):
 
 def _from_toml(data, text, path):
     allowed = {"check", "function", "args", "params", "points", "ones_column", "first_label"}
-    unknown_top = set(data) - {"name", "strict", "exercises", "description", "support"}
+    unknown_top = set(data) - {"name", "strict", "exercises", "description", "support", "forbid", "allow"}
     if unknown_top:
         raise ProfileError(f"{path}: unknown key '{sorted(unknown_top)[0]}' (allowed at the top: name, strict, "
-                           "description, support, and [exercises.NAME] tables).")
-    support = data.get("support", [])
-    if not isinstance(support, list) or not all(isinstance(p, str) for p in support):
-        line = next(i + 1 for i, t in enumerate(text.splitlines()) if t.replace(" ", "").startswith("support="))
-        raise ProfileError(f"{path}, line {line}: support must be a list of paths "
-                           "(relative to the profile), e.g. support = [\"utils.py\"].")
+                           "description, support, forbid, allow, and [exercises.NAME] tables).")
+    for key, what in (("support", "paths (relative to the profile)"), ("forbid", "names"), ("allow", "names")):
+        if not isinstance(data.get(key, []), list) or not all(isinstance(p, str) for p in data.get(key, [])):
+            line = next(i + 1 for i, t in enumerate(text.splitlines()) if t.replace(" ", "").startswith(f"{key}="))
+            raise ProfileError(f'{path}, line {line}: {key} must be a list of {what} in quotes: {key} = ["..."].')
     tables = data.get("exercises")
     if not isinstance(tables, dict) or not tables:
         raise ProfileError(f"{path}: no exercises: add at least one [exercises.NAME] table with a `check`.")
@@ -290,8 +290,9 @@ def _from_toml(data, text, path):
             raise ProfileError(f"{path}, line {_line(text, f'exercises.{name}', key)}: unknown key '{key}' in "
                                f"[exercises.{name}] (allowed: {', '.join(sorted(allowed))}).")
         exercises.append(_toml_exercise(name, table, where, text, path))
+    forbid = [n for n in dict.fromkeys([*Profile.forbid, *data.get("forbid", [])]) if n not in data.get("allow", [])]
     return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path),
-                   tuple(str(path.parent / p) for p in support))
+                   tuple(str(path.parent / p) for p in data.get("support", [])), tuple(forbid))
 
 
 def _toml_exercise(name, table, where, text, path):

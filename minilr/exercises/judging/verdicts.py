@@ -19,7 +19,7 @@ cases stay hidden, so a student cannot copy the expected answers.
 
 import re
 
-__all__ = ["VERDICTS", "record_for", "submission_error", "hide_values"]
+__all__ = ["VERDICTS", "record_for", "submission_error", "hide_values", "forbidden_use"]
 
 VERDICTS = ("pass", "fragile", "fail", "error", "missing")
 _ERROR_KEYS = {"timeout", "raised"}
@@ -107,3 +107,21 @@ def record_for(submission, assignment, result, died, notes, strict, memory_mb, c
     if notes and record["verdict"] != "missing":
         record["message"] += " (Note: " + "; ".join(notes) + ".)"
     return record
+
+
+def forbidden_use(names, forbid):
+    """What a function that reached a forbidden name gets: ``fail`` with the key ``forbidden_import``.
+
+    Examples
+    --------
+    >>> from minilr.exercises.judging.verdicts import forbidden_use
+    >>> update = forbidden_use(["minilr.losses.regularized_cost"], ["minilr", "sklearn"])
+    >>> update["verdict"], update["mistakes"], update["points"]
+    ('fail', ['forbidden_import'], 0.0)
+    >>> update["message"]
+    'uses minilr.losses.regularized_cost: this assignment forbids minilr, sklearn (write the function yourself)'
+    """
+    names = list(dict.fromkeys(names))
+    return {"verdict": "fail", "mistakes": ["forbidden_import"], "points": 0.0,
+            "message": f"uses {', '.join(names[:3])}: this assignment forbids {', '.join(forbid)} "
+                       "(write the function yourself)"}

@@ -3,5 +3,7 @@
 :mod:`.staging` copies each submission into a private scratch folder with
 the course's support files beside it; :mod:`.processes` starts, watches and
 kills the students' processes there; :mod:`.worker` is the script that runs
-in them (never imported by minilr).
+in them (never imported by minilr); :mod:`.isolation` contains them
+(namespaces, Landlock, a pids cgroup) and :mod:`.guard` keeps the reference
+implementations out of their reach.
 """

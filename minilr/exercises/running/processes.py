@@ -25,7 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["Zygote", "run_worker", "kill_all", "GRACE"]
+from . import cgroups, isolation
+
+__all__ = ["Zygote", "run_worker", "kill_all", "offered", "check_isolation", "IsolationUnavailable", "GRACE"]
 
 WORKER = str(Path(__file__).with_name("worker.py"))
 GRACE = 3.0  # seconds past a call's own limit before its process is killed
@@ -47,6 +49,58 @@ def _kill(pgid):
             os.kill(pgid, signal.SIGKILL)
         except OSError:
             pass  # already gone
+
+
+class IsolationUnavailable(RuntimeError):
+    """``require_isolation`` was asked for on a system that cannot contain the students' processes.
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.processes import IsolationUnavailable
+    >>> issubclass(IsolationUnavailable, RuntimeError)
+    True
+    """
+
+
+
+
+def check_isolation():
+    """Raise :class:`IsolationUnavailable` unless this system gives a student's process every protection.
+
+    Examples
+    --------
+    >>> import os
+    >>> from minilr.exercises.running.processes import check_isolation, IsolationUnavailable
+    >>> os.environ["MINILR_ISOLATION"] = "off"  # as on a system without Landlock and namespaces
+    >>> try:
+    ...     check_isolation()
+    ... except IsolationUnavailable as error:
+    ...     print(str(error)[:50])
+    this system cannot contain the students' processes
+    >>> del os.environ["MINILR_ISOLATION"]
+    """
+    missing = [p for p in isolation.PROTECTIONS if p not in offered()]
+    if missing:
+        raise IsolationUnavailable(f"this system cannot contain the students' processes (no {', '.join(missing)} "
+                                   "isolation: it needs Linux with Landlock and user namespaces); grade on such "
+                                   "a machine, or without --require-isolation.")
+
+
+def offered():
+    """The protections this system gives a student's process (probed in a fresh interpreter, as the worker runs).
+
+    Examples
+    --------
+    >>> from minilr.exercises.running.processes import offered
+    >>> offered() <= {"files", "network", "processes", "disk"}
+    True
+    """
+    done = subprocess.run([sys.executable, "-I", "-B", isolation.__file__], capture_output=True, text=True,
+                          env=_env(), timeout=60, stdin=subprocess.DEVNULL)
+    try:
+        return isolation.offered({**json.loads(done.stdout), "cgroup": cgroups.available()})
+    except (ValueError, KeyError, TypeError):
+        return frozenset()
 
 
 def kill_all():
@@ -159,6 +213,14 @@ def _events(fd, timeout, load_timeout):
             yield event
 
 
+def _staged(job, tmp):
+    """A job the grader staged runs in its stage; one built by hand, in an empty folder of its own."""
+    if job.get("stage"):
+        return job
+    os.mkdir(os.path.join(tmp, "work"))
+    return {**job, "stage": os.path.join(tmp, "work")}
+
+
 def run_worker(job, timeout, load_timeout, zygote=None):
     """Run one job; yields its events, then ``{"event": "died", "reason", "returncode"}`` if it did not end.
 
@@ -175,14 +237,14 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "stage": None}
     >>> events = list(run_worker(job, timeout=5.0, load_timeout=10.0))
     >>> [e["event"] for e in events]
-    ['loaded', 'start', 'call', 'call', 'end']
-    >>> events[2]["value"], events[2]["error"]
+    ['contained', 'loaded', 'start', 'call', 'call', 'end']
+    >>> events[3]["value"], events[3]["error"]
     ([{'shape': [], 'data': [0.5]}], None)
     """
     with tempfile.TemporaryDirectory(prefix="minilr-grade-") as tmp:
         job_path = os.path.join(tmp, "job.pkl")
         with open(job_path, "wb") as f:
-            pickle.dump(job, f)
+            pickle.dump(_staged(job, tmp), f)
         read_fd, write_fd = os.pipe()
         proc, status = None, None
         try:
@@ -217,6 +279,7 @@ def run_worker(job, timeout, load_timeout, zygote=None):
                 if proc.poll() is None:
                     _kill(pid)
                 proc.wait()
+                cgroups.release(cgroups.path_for(f"{os.getpid()}-{pid}"))
             elif not ended:
                 _kill(pid)
             os.close(read_fd)

@@ -5,7 +5,8 @@ either ``python -I worker.py JOB`` for one submission, or once per class as
 ``python -I worker.py --zygote FD``, which imports NumPy and SciPy once and
 forks a fresh child per submission (each in its own session, with its own
 limits), so that a class does not pay those imports 200 times. Every
-event is one JSON line on the grader's pipe: ``loaded`` (with the notes of
+event is one JSON line on the grader's pipe: ``contained`` (the
+protections in force, :mod:`.isolation`), ``loaded`` (with the notes of
 the statements that failed), then for each function ``start`` and one
 ``call`` per case with the returned values as lists of floats, then
 ``end``. Nothing is judged here: the grader decides, from these numbers
@@ -15,7 +16,7 @@ is capped (``RLIMIT_AS``) and each call has a wall-clock alarm.
 The job, a pickle written by the grader (:func:`minilr.exercises.batch._job`)::
 
     stage         the submission's scratch folder (:mod:`.staging`): the cwd and sys.path[0],
-                  the only place meant to be written; None: stay where started
+                  the only place it may write (a tmpfs of disk_mb over it, once contained)
     files         the submission's files, loaded in this order and searched for the functions:
                   {"path": staged path, "module": its name if importable or None,
                    "chunks": [(label, source, first line), ...]}
@@ -23,7 +24,8 @@ The job, a pickle written by the grader (:func:`minilr.exercises.batch._job`)::
                   `import` among them loads chunk-wise too (support files import normally)
     broken        {function name: its syntax error}: the defs that do not parse (a NameError says so)
     functions     [{"name", "n_outputs", "cases": [args, ...]}]
-    timeout, memory_mb, load_timeout
+    forbid        modules and names its functions may not use (:mod:`.guard`)
+    timeout, memory_mb, load_timeout, disk_mb
 
 A file is never run whole: only its chunks (defs, imports, the constants
 they use; :mod:`minilr.exercises.reading.chunks`), each under its own
@@ -47,6 +49,41 @@ import warnings
 import numpy as np
 
 MAX_VALUES = 1_000_000  # values sent back per output; more is no answer to these exercises
+
+
+def _beside(name):
+    """A standard-library-only module of the grader, loaded by path: this script never imports minilr."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"minilr_grader_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+isolation, guard, cgroups, inputs = _beside("isolation"), _beside("guard"), _beside("cgroups"), _beside("inputs")
+
+
+class _Job(pickle.Unpickler):
+    """The job's unpickler: minilr's functions given as inputs come from :mod:`inputs`; no other minilr module."""
+
+    def find_class(self, module, name):
+        if module == "minilr.exercises.running.inputs" and name in inputs.__all__:
+            return getattr(inputs, name)
+        if module.split(".")[0] in ("minilr", "sklearn"):
+            raise pickle.UnpicklingError(f"the job names {module}.{name}: only inputs and cases travel here")
+        return super().find_class(module, name)
+MAX_PROCESSES = 64  # a student's processes and threads at once: far more than an exercise needs
+_READABLE = {}  # forbidden modules -> (what the student may read, where the forbidden ones are)
+
+
+def _readable(modules):
+    """What a student's process may read when ``modules`` are forbidden; computed once per warm process."""
+    key = tuple(sorted(modules))
+    if key not in _READABLE:
+        allowed = guard.locations([n for n in guard.DEFAULT if n not in modules])  # a profile's `allow`
+        _READABLE[key] = (guard.python_installation(exclude=modules) + allowed,
+                          {p: n for n in modules for p in guard.locations([n])})
+    return _READABLE[key]
 
 
 class _TimeUp(BaseException):
@@ -104,9 +141,10 @@ def _changed(before, after):
 
 
 def _call(fn, args, n_outputs, timeout, files):
-    """One call: value (as numbers), error, time-out, numeric warnings, arguments changed in place."""
+    """One call: value (as numbers), error, time-out, numeric warnings, arguments changed in place, forbidden names."""
     copies = copy.deepcopy(args)
     out = {"value": None, "error": None, "timed_out": False}
+    reached = len(guard.used())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -122,7 +160,8 @@ def _call(fn, args, n_outputs, timeout, files):
     texts = [f"{w.category.__name__}: {w.message}" for w in caught][:20]
     kinds = {str(w.message).split(" encountered")[0] for w in caught
              if issubclass(w.category, RuntimeWarning) and " encountered" in str(w.message)}
-    out.update(numeric=sorted(kinds), warnings=texts, mutated=_changed(args, copies))
+    out.update(numeric=sorted(kinds), warnings=texts, mutated=_changed(args, copies),
+               forbidden=list(dict.fromkeys(guard.used()[reached:])))
     return out
 
 
@@ -246,12 +285,22 @@ class _Loader:
         return module.__dict__
 
 
-def main(job_path, out):
+def _contain(job, capped):
+    """Confine this process to its scratch copy (:mod:`isolation`), then forbid the reference modules."""
+    forbid = job.get("forbid", guard.DEFAULT)
+    readable, located = _readable([n for n in forbid if "." not in n])
+    got = isolation.contain(readable, job["stage"], capped=capped, max_processes=MAX_PROCESSES,
+                            disk_bytes=job.get("disk_mb", 100) * 2**20)
+    os.environ["TMPDIR"] = job["stage"]  # tempfile's folder: the scratch, the one place it may write
+    guard.install(forbid, located)
+    return got
+
+
+def main(job_path, out, capped=None):
     with open(job_path, "rb") as f:
-        job = pickle.load(f)  # written by the grader, not by the student
-    if job.get("stage"):  # the submission's private copy: never the teacher's folder
-        os.chdir(job["stage"])
-        sys.path.insert(0, job["stage"])
+        job = _Job(f).load()  # written by the grader, not by the student
+    out.write(json.dumps({"event": "contained", "protections": sorted(_contain(job, capped))}) + "\n")
+    sys.path.insert(0, job["stage"])  # the submission's private copy: never the teacher's folder
     limit = job["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGALRM, _alarm)
@@ -285,9 +334,9 @@ def _silence():
     sys.stdin, sys.stdout, sys.stderr = open(os.devnull), open(os.devnull, "w"), open(os.devnull, "w")
 
 
-def _child(job_path, out):
+def _child(job_path, out, capped=None):
     try:
-        main(job_path, out)
+        main(job_path, out, capped)
         out.flush()
     except BaseException:  # noqa: BLE001 - the worker's own failure: the grader sees the exit status
         os._exit(70)
@@ -305,12 +354,18 @@ def zygote(sock_fd, preload=()):
     import select
     import socket
 
-    # What students import, and what the course's support files import (``preload``); never sklearn.
+    # What students import, and what the course's support files import (``preload``); never a forbidden
+    # module (minilr, sklearn): this process holds no reference implementation, so its children do not.
+    preload = [n for n in preload if n.split(".")[0] not in guard.DEFAULT]
     for name in ("scipy.special", "scipy.optimize", *preload):
         try:
             __import__(name)
         except BaseException:  # noqa: BLE001 - not installed, or broken: a child's import says so itself
             pass
+    try:
+        isolation.prepare(_readable(guard.DEFAULT)[0])  # opened once, for every child's Landlock rules
+    except OSError:
+        pass  # each child opens them itself
     sock = socket.socket(fileno=sock_fd)
     report = os.fdopen(os.dup(1), "w", buffering=1)
     children, open_ = {}, True
@@ -320,7 +375,9 @@ def zygote(sock_fd, preload=()):
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
-            report.write(json.dumps({"id": children.pop(pid), "status": os.waitstatus_to_exitcode(status)}) + "\n")
+            job_id, cgroup = children.pop(pid)
+            cgroups.release(cgroup)  # whatever it left (root: its pids cgroup) dies here
+            report.write(json.dumps({"id": job_id, "status": os.waitstatus_to_exitcode(status)}) + "\n")
         if not ready:
             continue
         try:
@@ -331,18 +388,27 @@ def zygote(sock_fd, preload=()):
             open_ = False
             continue
         request = json.loads(message)
-        pid = os.fork()
+        cgroup = None if isolation.disabled() else cgroups.create(f"{os.getpid()}-{request['id']}", MAX_PROCESSES)
+        ready, go = os.pipe()
+        pid = isolation.fork_into_namespace()  # the init of its own PID namespace: all it starts dies with it
         if pid == 0:
             sock.close()
             report.close()
+            os.close(go)
             os.setsid()
-            os.chdir(os.path.dirname(request["job"]))
             out = os.fdopen(fds[0], "w", buffering=1)
             _silence()
-            _child(request["job"], out)
+            _child(request["job"], out, lambda: os.read(ready, 1) == b"1")
         os.close(fds[0])
-        children[pid] = request["id"]
-        report.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")
+        os.close(ready)
+        children[pid] = (request["id"], cgroup)
+        report.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")  # the grader can kill it from now
+        # Moved into its cgroup from here, while it sets itself up; it waits for the answer before the student's code.
+        try:
+            os.write(go, b"1" if cgroups.attach(cgroup, pid) else b"0")
+        except OSError:
+            pass  # it is already gone
+        os.close(go)
 
 
 if __name__ == "__main__":
@@ -350,5 +416,6 @@ if __name__ == "__main__":
         zygote(int(sys.argv[2]), [n for n in sys.argv[3].split(",") if n] if len(sys.argv) > 3 else ())
         sys.exit(0)
     _out = os.fdopen(os.dup(1), "w", buffering=1)
-    _silence()
-    _child(sys.argv[1], _out)
+    _silence()  # the grader removes this cgroup when the process has ended
+    _cgroup = None if isolation.disabled() else cgroups.create(f"{os.getppid()}-{os.getpid()}", MAX_PROCESSES)
+    _child(sys.argv[1], _out, lambda: cgroups.attach(_cgroup))
