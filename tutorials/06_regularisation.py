@@ -129,7 +129,7 @@ with warnings.catch_warnings(record=True) as caught:
                                                           true_curve=true_curve)
 plt.show()
 for w in caught:
-    print(f"λ = 0: {type(w.message).__name__}: {str(w.message).split(' (')[0]}")
+    print(f"λ = 0: {type(w.message).__name__}: {str(w.message).split('. ')[0]}")
 for fit in (fit_0, fit_1, fit_100):
     print(f"λ = {fit.lam:5g}: accuracy {fit.accuracy(X_train, y_train):.2f} training, "
           f"{fit.accuracy(X_val, y_val):.2f} validation; |w| = {np.linalg.norm(fit.model.coef_):9.2f}")
@@ -163,7 +163,7 @@ lams = np.logspace(-2, 2, 17)
 norms = [np.linalg.norm(PolynomialFit(X_train, y_train, lam).model.coef_) for lam in lams]
 fig, ax = plt.subplots(figsize=(5, 3.2))
 ax.loglog(lams, norms, "o-")
-ax.set(xlabel="λ", ylabel="$\\lVert w \\rVert$", title="the weights shrink as λ grows")
+ax.set(xlabel="λ", ylabel="‖w‖ (length of the weights)", title="the weights shrink as λ grows")
 plt.show()
 print(f"|w| = {norms[0]:.1f} at λ = {lams[0]:g}, {norms[-1]:.2f} at λ = {lams[-1]:g}")
 
