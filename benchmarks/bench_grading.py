@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from minilr.exercises import batch, processes  # noqa: E402
+from minilr.exercises import batch
+from minilr.exercises.running import processes  # noqa: E402
 
 TARGET_S = 120.0
 

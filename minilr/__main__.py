@@ -58,7 +58,7 @@ def main(argv=None):
             run_demo(out=args.out, progress=not args.no_progress)
             return 0
         if args.command == "exercises":
-            from .exercises.assign import main as build
+            from .exercises.authoring.assign import main as build
 
             return build([*args.paths, *(["--check"] if args.check else [])])
         from .exercises.cli import run as run_check

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from minilr.exercises.assign import (
+from minilr.exercises.authoring.assign import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_HIDDEN,
@@ -145,7 +145,7 @@ def test_every_lesson_has_a_master():
 def test_the_committed_student_version_is_what_the_generator_writes(master):
     path, up_to_date = build(master, check=True)
     assert up_to_date, (f"{path.name} differs from what {master.name} generates: run "
-                        "python -m minilr.exercises.assign tutorials/exercises")
+                        "python -m minilr.exercises.authoring.assign tutorials/exercises")
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.name)

@@ -11,7 +11,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
 from minilr.exercises import PROFILES, assert_passes, check_exercise, load_profile
-from minilr.exercises.profiles import ProfileError
+from minilr.exercises.judging.profiles import ProfileError
 
 
 def textbook(z):
@@ -223,7 +223,7 @@ def test_unknown_profile_lists_the_builtin_ones():
 
 @pytest.mark.parametrize("profile", ["ex2", "toml"])
 def test_spec_for_takes_a_profile_name_or_file_as_check_exercise_does(tmp_path, profile):
-    from minilr.exercises.profiles import spec_for
+    from minilr.exercises.judging.profiles import spec_for
 
     if profile == "toml":
         profile = tmp_path / "course.toml"

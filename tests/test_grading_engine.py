@@ -15,10 +15,10 @@ import textwrap
 import pytest
 
 from minilr.exercises.batch import grade
-from minilr.exercises.detect import match_functions
-from minilr.exercises.extract import NoSubmissions, find_submissions, read_file
-from minilr.exercises.profiles import BUILTIN
-from minilr.exercises.report import ReportWriter, render
+from minilr.exercises.reading.detect import match_functions
+from minilr.exercises.reading.extract import NoSubmissions, find_submissions, read_file
+from minilr.exercises.judging.profiles import BUILTIN
+from minilr.exercises.reporting.report import ReportWriter, render
 
 STABLE_SIGMOID = """
 import numpy as np

@@ -113,7 +113,7 @@ def test_a_submission_without_the_lessons_functions_has_no_missing_records_for_t
 
 # ------------------------------------------------------------------ what in a class folder is a submission
 def test_a_courses_own_files_in_a_class_folder_are_not_graded(tmp_path):
-    from minilr.exercises.extract import find_submissions
+    from minilr.exercises.reading.extract import find_submissions
 
     folder = tmp_path / "class"
     (folder / "bob").mkdir(parents=True)
@@ -129,7 +129,7 @@ def test_a_courses_own_files_in_a_class_folder_are_not_graded(tmp_path):
 
 
 def test_the_lessons_argument_names_agree_with_the_profiles_kinds():
-    from minilr.exercises.lesson_checkers import _ARGS
-    from minilr.exercises.profiles import KINDS
+    from minilr.exercises.judging.lesson_checkers import _ARGS
+    from minilr.exercises.judging.profiles import KINDS
 
     assert {k: KINDS[k][0] for k in _ARGS} == _ARGS

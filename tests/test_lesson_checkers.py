@@ -12,8 +12,8 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit, logsumexp
 
 from minilr.exercises import CHECKERS, MISTAKE_KEYS
-from minilr.exercises.lesson_ova import _train_one_vs_all
-from minilr.exercises.lesson_checkers import (
+from minilr.exercises.judging.lesson_ova import _train_one_vs_all
+from minilr.exercises.judging.lesson_checkers import (
     LESSON_CHECKERS,
     _combine_gradients,
     _decision_boundary,
@@ -21,7 +21,7 @@ from minilr.exercises.lesson_checkers import (
     _forward,
     _softmax_cost,
 )
-from minilr.exercises.lesson_mistakes import LESSON_CATALOGUE
+from minilr.exercises.judging.lesson_mistakes import LESSON_CATALOGUE
 from minilr.gradcheck import numerical_gradient as minilr_numerical_gradient
 
 

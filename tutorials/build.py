@@ -4,7 +4,7 @@ Each lesson is a percent-format script, ``tutorials/NN_name.py`` (Jupyter with
 jupytext opens it as a notebook); ``NN_name.ipynb`` beside it holds the same
 cells with their outputs, committed so that the lesson reads well unexecuted.
 (The exercise sets in ``exercises/`` are generated from their master notebooks
-by ``python -m minilr.exercises.assign`` instead.)
+by ``python -m minilr.exercises.authoring.assign`` instead.)
 
 Usage::
 

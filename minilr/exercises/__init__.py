@@ -5,7 +5,7 @@ edge cases, compares it with minilr's reference implementation and returns a
 :class:`CheckResult`; when the answer is wrong, the diagnosis names the
 mistake (the bias regularised, a missing 1/m, an unstable sigmoid, labels
 off by one, ...) by finding the deliberately wrong variant of
-:mod:`minilr.exercises.mistakes` that reproduces it.
+:mod:`minilr.exercises.judging.mistakes` that reproduces it.
 
 In a course's test file::
 
@@ -18,7 +18,7 @@ In a course's test file::
 or, with the pytest plugin that minilr installs, the ``minilr_check``
 fixture: ``minilr_check("cost", cost)``. The courses' own assignments
 (profiles ``lesson``, ``ex2``, ``ex3``, ``ex4`` or a TOML file, see
-:mod:`minilr.exercises.profiles`) are checked the same way::
+:mod:`minilr.exercises.judging.profiles`) are checked the same way::
 
     assert_passes(check_exercise(costFunction, "costFunction", profile="ex2"), profile="ex2")
 
@@ -27,10 +27,10 @@ process: ``python -m minilr check submissions/ --report grades.csv``
 (:mod:`minilr.exercises.cli`).
 
 The signatures the students implement are listed in
-:mod:`minilr.exercises.checkers`.
+:mod:`minilr.exercises.judging.checkers`.
 """
 
-from .checkers import (
+from .judging.checkers import (
     CHECKERS,
     check_backprop,
     check_cost,
@@ -40,10 +40,10 @@ from .checkers import (
     check_sigmoid,
     check_softmax,
 )
-from .mistakes import CATALOGUE, MISTAKE_KEYS
-from .profiles import BUILTIN as PROFILES
-from .profiles import assert_passes, check_exercise, load_profile
-from .runner import CheckResult
+from .judging.mistakes import CATALOGUE, MISTAKE_KEYS
+from .judging.profiles import BUILTIN as PROFILES
+from .judging.profiles import assert_passes, check_exercise, load_profile
+from .judging.runner import CheckResult
 
 __all__ = [
     "check_sigmoid",
@@ -63,7 +63,7 @@ __all__ = [
     "load_profile",
 ]
 
-from .lesson_checkers import (  # noqa: E402 - the lessons' exercises, registered in CHECKERS too
+from .judging.lesson_checkers import (  # noqa: E402 - the lessons' exercises, registered in CHECKERS too
     check_combine_gradients,
     check_decision_boundary,
     check_f1_score,

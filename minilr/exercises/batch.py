@@ -1,11 +1,11 @@
 """Grading a class: each submission in its own process, the grade decided here from plain numbers.
 
-:func:`grade` finds the submissions (:mod:`~minilr.exercises.extract`),
-matches their functions to exercises (:mod:`~minilr.exercises.detect`),
+:func:`grade` finds the submissions (:mod:`~minilr.exercises.reading.extract`),
+matches their functions to exercises (:mod:`~minilr.exercises.reading.detect`),
 runs each submission in a fresh ``python -I`` process
-(:mod:`~minilr.exercises.worker`) with a wall-clock limit per call, a memory
+(:mod:`~minilr.exercises.running.worker`) with a wall-clock limit per call, a memory
 limit and stdin closed, and judges what came back with the checkers
-(:func:`~minilr.exercises.runner.run_spec`). A submission that hangs,
+(:func:`~minilr.exercises.judging.runner.run_spec`). A submission that hangs,
 exits, crashes or runs out of memory gets ``error`` and the others go on;
 if its process dies inside one function, that function gets the error and
 a new process grades the rest. Records reach ``on_record`` as each
@@ -21,15 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .calls import Call
-from .compare import as_arrays
-from .depends import blame
-from .detect import Assignment, match_functions
-from .extract import find_submissions, read_file
-from .processes import Zygote, kill_all, run_worker
-from .profiles import BUILTIN, load_profile, spec_for
-from .runner import run_spec
-from .verdicts import record_for, submission_error
+from .judging.calls import Call
+from .judging.compare import as_arrays
+from .judging.depends import blame
+from .reading.detect import Assignment, match_functions
+from .reading.extract import find_submissions, read_file
+from .running.processes import Zygote, kill_all, run_worker
+from .judging.profiles import BUILTIN, load_profile, spec_for
+from .judging.runner import run_spec
+from .judging.verdicts import record_for, submission_error
 
 __all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
@@ -45,7 +45,7 @@ class GradeReport(list):
     Examples
     --------
     >>> from minilr.exercises.batch import GradeReport
-    >>> from minilr.exercises.verdicts import submission_error
+    >>> from minilr.exercises.judging.verdicts import submission_error
     >>> report = GradeReport([submission_error("bob.py", "syntax error at line 3 of bob.py", 5)])
     >>> isinstance(report, list), report[0]["verdict"], "bob.py" in report._repr_html_()
     (True, 'error', True)
@@ -250,7 +250,7 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Show a tqdm bar with an ETA over the submissions.
     fork : bool
         Fork the students' processes from one warm process that has NumPy
-        and SciPy imported (:class:`~minilr.exercises.processes.Zygote`);
+        and SciPy imported (:class:`~minilr.exercises.running.processes.Zygote`);
         False starts a fresh interpreter for each.
 
     Examples

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 from .batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade
-from .extract import NoSubmissions
-from .profiles import BUILTIN, ProfileError
-from .report import FORMATS, ReportWriter, summary, table
+from .reading.extract import NoSubmissions
+from .judging.profiles import BUILTIN, ProfileError
+from .reporting.report import FORMATS, ReportWriter, summary, table
 
 __all__ = ["main", "add_arguments"]
 

@@ -2,7 +2,7 @@
 
 Each ``NAME_solved.ipynb`` is a master, run by nbmake like every notebook
 under ``tutorials/``; its student version ``NAME.ipynb`` is generated from it
-(``python -m minilr.exercises.assign tutorials/exercises``) and not collected.
+(``python -m minilr.exercises.authoring.assign tutorials/exercises``) and not collected.
 tests/test_exercise_sets.py executes the student versions and checks that
 every checker cell says "not implemented yet".
 """

@@ -49,7 +49,7 @@ class NoSubmissions(ValueError):
 
     Examples
     --------
-    >>> from minilr.exercises.extract import NoSubmissions
+    >>> from minilr.exercises.reading.extract import NoSubmissions
     >>> issubclass(NoSubmissions, ValueError)
     True
     """
@@ -61,7 +61,7 @@ class SourceFile:
 
     Examples
     --------
-    >>> from minilr.exercises.extract import SourceFile
+    >>> from minilr.exercises.reading.extract import SourceFile
     >>> SourceFile("alice.py", "module").functions
     {}
     """
@@ -93,7 +93,7 @@ class Submission:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from minilr.exercises.extract import find_submissions
+    >>> from minilr.exercises.reading.extract import find_submissions
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     (Path(folder) / "bob").mkdir()
     ...     for name in ("alice.py", "bob/ex2.py", "bob/helpers.py"):
@@ -122,7 +122,7 @@ def find_submissions(paths):
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from minilr.exercises.extract import NoSubmissions, find_submissions
+    >>> from minilr.exercises.reading.extract import NoSubmissions, find_submissions
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     _ = (Path(folder) / "alice.py").write_text("x = 1\\n")
     ...     _ = (Path(folder) / "test_alice.py").write_text("x = 2\\n")
@@ -242,7 +242,7 @@ def read_file(path):
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from minilr.exercises.extract import read_file
+    >>> from minilr.exercises.reading.extract import read_file
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = Path(folder) / "alice.py"
     ...     _ = path.write_text("def cost(theta, X, y, lam=0):\\n    return 0.0\\n")

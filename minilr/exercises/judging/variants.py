@@ -1,7 +1,7 @@
 r"""The wrong variants of the course exercises (ex2-ex4 and the lesson), as a student writes them.
 
-:mod:`minilr.exercises.mistakes` files each under its key. Signatures are
-the checkers' canonical ones (see :mod:`minilr.exercises.course`):
+:mod:`minilr.exercises.judging.mistakes` files each under its key. Signatures are
+the checkers' canonical ones (see :mod:`minilr.exercises.judging.course`):
 
 * cost, gradient: ``(theta, X, y, lam)``, ``X`` with its column of ones
 * predict_binary: ``(theta, X) -> 0/1``
@@ -20,7 +20,7 @@ The network's parameters are unrolled in C order, Theta1 of shape
 
 import numpy as np
 
-from ..functions import log_sigmoid, sigmoid, softplus
+from ...functions import log_sigmoid, sigmoid, softplus
 
 __all__ = ["nn_cost", "nn_forward", "penalty", "bias_zeroed"]
 
@@ -34,7 +34,7 @@ def penalty(theta):
 
     Examples
     --------
-    >>> from minilr.exercises.variants import penalty
+    >>> from minilr.exercises.judging.variants import penalty
     >>> float(penalty(np.array([5.0, 1.0, 2.0])))
     5.0
     """
@@ -46,7 +46,7 @@ def bias_zeroed(theta):
 
     Examples
     --------
-    >>> from minilr.exercises.variants import bias_zeroed
+    >>> from minilr.exercises.judging.variants import bias_zeroed
     >>> bias_zeroed(np.array([5.0, 1.0, 2.0])).tolist()
     [0.0, 1.0, 2.0]
     """
@@ -117,7 +117,7 @@ def nn_forward(Theta1, Theta2, X):
 
     Examples
     --------
-    >>> from minilr.exercises.variants import nn_forward
+    >>> from minilr.exercises.judging.variants import nn_forward
     >>> Theta1, Theta2 = np.zeros((3, 3)), np.zeros((4, 4))
     >>> A2, Z3 = nn_forward(Theta1, Theta2, np.ones((5, 2)))
     >>> A2.shape, Z3.shape, A2[0].tolist()
@@ -185,7 +185,7 @@ def nn_cost(nn_params, n_in, n_h, K, X, y, lam=0.0, first_label=0, *, bias_penal
     With all weights zero every output is 0.5, so each of the ``K = 2``
     units costs :math:`\\log 2`:
 
-    >>> from minilr.exercises.variants import nn_cost
+    >>> from minilr.exercises.judging.variants import nn_cost
     >>> X, y = np.ones((3, 2)), np.array([0, 1, 1])
     >>> J, grad = nn_cost(np.zeros(2 * 3 + 2 * 3), 2, 2, 2, X, y, lam=1.0)
     >>> round(float(J), 4), grad.shape

@@ -23,9 +23,9 @@ is the same notebook with
 
 From a shell::
 
-    python -m minilr.exercises.assign tutorials/exercises           # every *_solved.ipynb there
-    python -m minilr.exercises.assign lesson_solved.ipynb -o handout.ipynb
-    python -m minilr.exercises.assign tutorials/exercises --check   # exit 1 if one is out of date
+    python -m minilr.exercises.authoring.assign tutorials/exercises           # every *_solved.ipynb there
+    python -m minilr.exercises.authoring.assign lesson_solved.ipynb -o handout.ipynb
+    python -m minilr.exercises.authoring.assign tutorials/exercises --check   # exit 1 if one is out of date
 
 Notebooks are read and written as JSON, in nbformat's layout, so that
 generating needs nothing beyond the standard library.
@@ -50,7 +50,7 @@ class MarkerError(ValueError):
 
     Examples
     --------
-    >>> from minilr.exercises.assign import MarkerError, student_version
+    >>> from minilr.exercises.authoring.assign import MarkerError, student_version
     >>> cell = {"cell_type": "code", "source": "### BEGIN SOLUTION\\nz = X @ theta"}
     >>> try:
     ...     student_version({"cells": [cell]}, name="ex2_solved.ipynb")
@@ -134,7 +134,7 @@ def student_version(master, name="master"):
     --------
     A solution and a cell of hidden tests:
 
-    >>> from minilr.exercises.assign import student_version
+    >>> from minilr.exercises.authoring.assign import student_version
     >>> solution = ("def double(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n"
     ...             "    ### END SOLUTION")
     >>> hidden = "### BEGIN HIDDEN TESTS\\nassert double(2) == 4\\n### END HIDDEN TESTS"
@@ -170,7 +170,7 @@ def student_path(master_path):
 
     Examples
     --------
-    >>> from minilr.exercises.assign import student_path
+    >>> from minilr.exercises.authoring.assign import student_path
     >>> student_path("tutorials/exercises/ex2_solved.ipynb").as_posix()
     'tutorials/exercises/ex2.ipynb'
     >>> try:
@@ -214,7 +214,7 @@ def build(master_path, output=None, check=False):
     >>> import json
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from minilr.exercises.assign import build
+    >>> from minilr.exercises.authoring.assign import build
     >>> cell = {"cell_type": "code", "source": "x = 1", "outputs": [], "execution_count": 1}
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     master = Path(folder) / "ex2_solved.ipynb"
@@ -269,7 +269,7 @@ def main(argv=None):
     >>> import json
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from minilr.exercises.assign import main
+    >>> from minilr.exercises.authoring.assign import main
     >>> cell = {"cell_type": "code", "source": "x = 1", "outputs": [], "execution_count": 1}
     >>> with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()) as out:
     ...     _ = (Path(folder) / "ex2_solved.ipynb").write_text(json.dumps({"cells": [cell]}))
@@ -282,7 +282,7 @@ def main(argv=None):
     FOLDER/ex2.ipynb: up to date
     """
     parser = argparse.ArgumentParser(
-        prog="python -m minilr.exercises.assign",
+        prog="python -m minilr.exercises.authoring.assign",
         description="Write each master notebook's student version: solutions replaced by "
                     "`raise NotImplementedError`, hidden tests removed, outputs cleared.")
     parser.add_argument("paths", nargs="+", metavar="MASTER", help="a NAME_solved.ipynb, or a folder of them")

@@ -25,7 +25,7 @@ class Mistake:
     The first entry of minilr's catalogue, and a course's own mistake:
 
     >>> from minilr.exercises import CATALOGUE
-    >>> from minilr.exercises.catalogue import Mistake
+    >>> from minilr.exercises.judging.catalogue import Mistake
     >>> CATALOGUE[0].key, CATALOGUE[0].exercise, float(CATALOGUE[0].variant(0.0))
     ('sign_flipped', 'sigmoid', 0.5)
     >>> squared = Mistake("squared", "double", "It squares x; double it: `2 * x`.", lambda x: x ** 2)

@@ -1,6 +1,6 @@
 r"""The checks of the course exercises (ex2-ex4 and the lesson), and fitting any check to a profile's signature.
 
-Each ``*_spec`` builds a :class:`~minilr.exercises.runner.Spec` in its
+Each ``*_spec`` builds a :class:`~minilr.exercises.judging.runner.Spec` in its
 *canonical* signature (below); :func:`adapt` then reorders the arguments
 into the order a profile's students write them, fixes the ones their
 function does not take (``costFunction`` has no ``lambda_``) and gives
@@ -18,9 +18,9 @@ kind                          canonical signature
 ============================  =====================================================================
 
 The others (``sigmoid``, ``cost``, ``gradient``, ``predict_one_vs_all``, ...)
-are minilr's own, from :mod:`minilr.exercises.checkers`; ``one_vs_all`` and
+are minilr's own, from :mod:`minilr.exercises.judging.checkers`; ``one_vs_all`` and
 ``rand_initialize_weights`` are judged by properties, in
-:mod:`minilr.exercises.judges`.
+:mod:`minilr.exercises.judging.judges`.
 """
 
 from dataclasses import replace
@@ -28,7 +28,7 @@ from functools import partial
 
 import numpy as np
 
-from ..losses import regularized_cost, regularized_gradient
+from ...losses import regularized_cost, regularized_gradient
 from . import variants as v
 from .checkers import logistic_cases, logistic_data
 from .mistakes import mistakes_for
@@ -49,8 +49,8 @@ def cost_gradient_spec(seed=0):
 
     Examples
     --------
-    >>> from minilr.exercises.course import cost_gradient_spec
-    >>> from minilr.exercises.runner import run_spec
+    >>> from minilr.exercises.judging.course import cost_gradient_spec
+    >>> from minilr.exercises.judging.runner import run_spec
     >>> spec = cost_gradient_spec()
     >>> spec.exercise, spec.arg_names, spec.names
     ('cost_gradient', ('theta', 'X', 'y', 'lam'), ('J', 'grad'))
@@ -70,8 +70,8 @@ def predict_binary_spec(seed=0):
 
     Examples
     --------
-    >>> from minilr.exercises.course import predict_binary_spec
-    >>> from minilr.exercises.runner import run_spec
+    >>> from minilr.exercises.judging.course import predict_binary_spec
+    >>> from minilr.exercises.judging.runner import run_spec
     >>> spec = predict_binary_spec()
     >>> spec.arg_names, len(spec.cases)
     (('theta', 'X'), 3)
@@ -93,8 +93,8 @@ def predict_network_spec(seed=0, *, first_label=0):
 
     Examples
     --------
-    >>> from minilr.exercises.course import predict_network_spec
-    >>> from minilr.exercises.runner import run_spec
+    >>> from minilr.exercises.judging.course import predict_network_spec
+    >>> from minilr.exercises.judging.runner import run_spec
     >>> spec = predict_network_spec(first_label=1)
     >>> spec.arg_names, spec.options
     (('Theta1', 'Theta2', 'X'), {'first_label': 1})
@@ -121,8 +121,8 @@ def sigmoid_gradient_spec(seed=0):
 
     Examples
     --------
-    >>> from minilr.exercises.course import sigmoid_gradient_spec
-    >>> from minilr.exercises.runner import run_spec
+    >>> from minilr.exercises.judging.course import sigmoid_gradient_spec
+    >>> from minilr.exercises.judging.runner import run_spec
     >>> result = run_spec(sigmoid_gradient_spec(), lambda z: np.zeros(np.shape(z)))
     >>> result.passed
     False
@@ -141,7 +141,7 @@ def nn_cost_spec(seed=0, *, first_label=0):
 
     Examples
     --------
-    >>> from minilr.exercises.course import nn_cost_spec
+    >>> from minilr.exercises.judging.course import nn_cost_spec
     >>> spec = nn_cost_spec()
     >>> spec.exercise, spec.n_outputs, len(spec.cases)
     ('nn_cost', 2, 4)
@@ -193,7 +193,7 @@ def adapt(spec, order, fixed=None):
     --------
     ``costFunction(theta, X, y)`` has no ``lam``: only the cases with ``lam = 0`` stay.
 
-    >>> from minilr.exercises.course import adapt, cost_gradient_spec
+    >>> from minilr.exercises.judging.course import adapt, cost_gradient_spec
     >>> spec = adapt(cost_gradient_spec(), ("theta", "X", "y"), fixed={"lam": 0.0})
     >>> spec.arg_names
     ('theta', 'X', 'y')
@@ -235,7 +235,7 @@ def with_ones_column(spec, name="X"):
 
     Examples
     --------
-    >>> from minilr.exercises.course import predict_network_spec, with_ones_column
+    >>> from minilr.exercises.judging.course import predict_network_spec, with_ones_column
     >>> spec = predict_network_spec()
     >>> ones = with_ones_column(spec)
     >>> spec.cases[0].args[2].shape, ones.cases[0].args[2].shape

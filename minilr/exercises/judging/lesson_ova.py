@@ -1,6 +1,6 @@
 r"""The one-vs-all training checker, judged by the cost each classifier reaches, not by its parameters.
 
-Part of :mod:`minilr.exercises.lesson_checkers` (registered in
+Part of :mod:`minilr.exercises.judging.lesson_checkers` (registered in
 :data:`minilr.exercises.CHECKERS` as ``train_one_vs_all``). Students stop
 their optimisers long before the reference does, so two sets of parameters
 rarely agree to the runner's tolerance; the cost each classifier reaches on

@@ -1,7 +1,7 @@
 """Naming the mistakes: which catalogued wrong variants, alone or two at once, reproduce a student's output.
 
 :func:`diagnose` takes the failing cases of a check
-(:func:`minilr.exercises.runner.run_check`) and returns the mistake keys and
+(:func:`minilr.exercises.judging.runner.run_check`) and returns the mistake keys and
 one line per diagnosis, :func:`diagnosis_line`: the key, what is wrong and
 its fix, then the case. One mistake that explains every failing case wins;
 else two, where two mistakes in separate terms of a formula (a cost's data
@@ -55,8 +55,8 @@ def error_name(call):
 
     Examples
     --------
-    >>> from minilr.exercises.calls import Call
-    >>> from minilr.exercises.diagnose import error_name
+    >>> from minilr.exercises.judging.calls import Call
+    >>> from minilr.exercises.judging.diagnose import error_name
     >>> error_name(Call(error=ValueError("bad shape"))), error_name(Call(value=1.0))
     ('ValueError', '')
     """
@@ -74,7 +74,7 @@ def diagnose(failing, mistakes, options, names, quiet_extremes=False):
     --------
     No failing case, nothing to diagnose:
 
-    >>> from minilr.exercises.diagnose import diagnose
+    >>> from minilr.exercises.judging.diagnose import diagnose
     >>> diagnose([], [], {}, ("J",))
     ([], [])
     """
@@ -154,7 +154,7 @@ def diagnosis_line(key, message, case, evidence=None):
 
     Examples
     --------
-    >>> from minilr.exercises.diagnose import diagnosis_line
+    >>> from minilr.exercises.judging.diagnose import diagnosis_line
     >>> diagnosis_line("sum_instead_of_mean", "Divide by m.", "lam=0", "J: expected 0.7, got 7")
     "sum_instead_of_mean: Divide by m. [case 'lam=0': J: expected 0.7, got 7]"
     """

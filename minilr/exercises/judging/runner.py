@@ -5,7 +5,7 @@ in a daemon thread with a time limit, on copies of the inputs, with its
 exceptions and warnings recorded instead of propagated. The checker then
 compares what came back with minilr's reference and, when they disagree,
 with each deliberately wrong variant of the catalogue
-(:mod:`minilr.exercises.mistakes`): the variant that reproduces the
+(:mod:`minilr.exercises.judging.mistakes`): the variant that reproduces the
 student's output names the mistake.
 
 Two outcomes besides pass and fail: a function whose values are right on
@@ -115,7 +115,7 @@ class CheckResult:
 
     def _repr_html_(self):
         """What Jupyter shows: a verdict badge, the mistake keys, the diagnosis and the case."""
-        from ..display import check_result_html
+        from ...display import check_result_html
 
         return check_result_html(self)
 
@@ -138,7 +138,7 @@ class Case:
     Examples
     --------
     >>> import numpy as np
-    >>> from minilr.exercises.runner import Case
+    >>> from minilr.exercises.judging.runner import Case
     >>> case = Case("large |z|", (np.array([-1000.0, 1000.0]),), extreme=True)
     >>> case.name, case.args[0].tolist(), case.extreme
     ('large |z|', [-1000.0, 1000.0], True)
@@ -178,8 +178,8 @@ def call_failure(exercise, call, case, n_cases, timeout, emitted=(), *, raised=F
 
     Examples
     --------
-    >>> from minilr.exercises.calls import Call
-    >>> from minilr.exercises.runner import Case, call_failure
+    >>> from minilr.exercises.judging.calls import Call
+    >>> from minilr.exercises.judging.runner import Case, call_failure
     >>> case = Case("small", ())
     >>> result = call_failure("cost", Call(value=None), case, 3, 10.0)
     >>> result.mistakes, result.diagnosis
@@ -241,8 +241,8 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
     A made-up exercise, ``double``, with one catalogued mistake:
 
     >>> import numpy as np
-    >>> from minilr.exercises.catalogue import Mistake
-    >>> from minilr.exercises.runner import Case, run_check
+    >>> from minilr.exercises.judging.catalogue import Mistake
+    >>> from minilr.exercises.judging.runner import Case, run_check
     >>> cases = [Case("small", (np.array([1.0, 2.0]),)), Case("negative", (np.array([-3.0, 0.5]),))]
     >>> squared = Mistake("squared", "double", "It squares x; double it: `2 * x`.", lambda x: x ** 2)
     >>> print(run_check("double", lambda x: x ** 2, cases, lambda x: 2 * x, [squared]))
@@ -312,9 +312,9 @@ def _mutation_line(s, arg_names):
                           "entry); work on a copy, `temp = theta.copy()`.", s.case.name)
 
 
-# Filled in by minilr.exercises.profiles, which knows the assignments and imports this module (never the
+# Filled in by minilr.exercises.judging.profiles, which knows the assignments and imports this module (never the
 # reverse): ``DEPENDENCIES["lookup"](fn, profile, timeout) -> (found, references)``, the exercise functions
-# ``fn`` calls, checked (:func:`minilr.exercises.depends.dependency_results`).
+# ``fn`` calls, checked (:func:`minilr.exercises.judging.depends.dependency_results`).
 DEPENDENCIES = {}
 
 
@@ -323,7 +323,7 @@ class Spec:
     """Everything a check needs except the student's function: cases, reference, mistakes.
 
     Built by the checkers' ``*_spec`` functions and by
-    :func:`minilr.exercises.profiles.spec_for`; run with :func:`run_spec`.
+    :func:`minilr.exercises.judging.profiles.spec_for`; run with :func:`run_spec`.
     ``judge(spec, calls) -> CheckResult``, when given, replaces the
     comparison with the reference (for exercises with no single right
     output, such as a random initialisation or a trained classifier).
@@ -331,7 +331,7 @@ class Spec:
     Examples
     --------
     >>> import numpy as np
-    >>> from minilr.exercises.runner import Case, Spec, run_spec
+    >>> from minilr.exercises.judging.runner import Case, Spec, run_spec
     >>> cases = (Case("small", (np.array([1.0, 2.0]),)), Case("zero", (np.zeros(3),)))
     >>> spec = Spec("double", cases, reference=lambda x: 2 * x)
     >>> print(run_spec(spec, lambda x: x + x))
@@ -356,7 +356,7 @@ def run_spec(spec, fn=None, *, calls=None, timeout=10.0, profile="minilr"):
 
     When ``fn`` fails and calls, through its globals, another of ``profile``'s exercise functions
     that fails its own check, the diagnosis starts with ``depends_on_broken``
-    (:mod:`minilr.exercises.depends`).
+    (:mod:`minilr.exercises.judging.depends`).
 
     Returns
     -------
@@ -368,7 +368,7 @@ def run_spec(spec, fn=None, *, calls=None, timeout=10.0, profile="minilr"):
 
     >>> import numpy as np
     >>> import minilr
-    >>> from minilr.exercises.checkers import SPECS
+    >>> from minilr.exercises.judging.checkers import SPECS
     >>> spec = SPECS["sigmoid"]()
     >>> run_spec(spec, minilr.sigmoid).passed
     True

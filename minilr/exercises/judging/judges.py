@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..losses import regularized_cost, regularized_gradient
+from ...losses import regularized_cost, regularized_gradient
 from .compare import as_arrays
 from .runner import Case, CheckResult, Spec, call_failure
 
@@ -41,7 +41,7 @@ def one_vs_all_spec(seed=0, *, first_label=0, ones_in_X=False):
 
     Examples
     --------
-    >>> from minilr.exercises.judges import one_vs_all_spec
+    >>> from minilr.exercises.judging.judges import one_vs_all_spec
     >>> spec = one_vs_all_spec(ones_in_X=True)
     >>> spec.exercise, spec.arg_names, spec.reference is None
     ('one_vs_all', ('X', 'y', 'K', 'lam'), True)
@@ -137,8 +137,8 @@ def rand_initialize_weights_spec(seed=0):
 
     Examples
     --------
-    >>> from minilr.exercises.judges import EPSILON_INIT, rand_initialize_weights_spec
-    >>> from minilr.exercises.runner import run_spec
+    >>> from minilr.exercises.judging.judges import EPSILON_INIT, rand_initialize_weights_spec
+    >>> from minilr.exercises.judging.runner import run_spec
     >>> def init(L_in, L_out):
     ...     rng = np.random.default_rng(0)
     ...     return rng.uniform(-EPSILON_INIT, EPSILON_INIT, size=(L_out, 1 + L_in))

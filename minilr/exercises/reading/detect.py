@@ -28,7 +28,7 @@ class Assignment:
 
     Examples
     --------
-    >>> from minilr.exercises.detect import Assignment
+    >>> from minilr.exercises.reading.detect import Assignment
     >>> Assignment(profile="ex2", exercise="cost", function="costFunction").function
     'costFunction'
     """
@@ -76,7 +76,7 @@ def match_functions(functions, profiles, *, given=False):
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> from minilr.exercises.detect import match_functions
+    >>> from minilr.exercises.reading.detect import match_functions
     >>> cost = SimpleNamespace(name="cost", functions=("costFunction",), args=("theta", "X", "y"),
     ...                        params=("theta", "X", "y"))
     >>> ex2 = SimpleNamespace(name="ex2", exercises=[cost])

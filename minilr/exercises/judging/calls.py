@@ -24,7 +24,7 @@ class Call:
 
     Examples
     --------
-    >>> from minilr.exercises.calls import Call
+    >>> from minilr.exercises.judging.calls import Call
     >>> call = Call(value=1.5)
     >>> call.value, call.error, call.timed_out, call.mutated
     (1.5, None, False, ())
@@ -45,7 +45,7 @@ def changed_arguments(before, after):
 
     Examples
     --------
-    >>> from minilr.exercises.calls import changed_arguments
+    >>> from minilr.exercises.judging.calls import changed_arguments
     >>> before = (np.zeros(2), np.ones(2), 3)
     >>> after = (np.zeros(2), np.array([1.0, 2.0]), 4)
     >>> changed_arguments(before, after)
@@ -95,7 +95,7 @@ def call_with_limits(fn, args, timeout=10.0):
 
     Examples
     --------
-    >>> from minilr.exercises.calls import call_with_limits
+    >>> from minilr.exercises.judging.calls import call_with_limits
     >>> def double_in_place(x):
     ...     x *= 2
     ...     return x.sum()
@@ -147,7 +147,7 @@ def call_quietly(fn, args):
 
     Examples
     --------
-    >>> from minilr.exercises.calls import call_quietly
+    >>> from minilr.exercises.judging.calls import call_quietly
     >>> value, numeric = call_quietly(np.exp, (np.array([1000.0]),))
     >>> value.tolist(), sorted(numeric)
     ([inf], ['overflow'])

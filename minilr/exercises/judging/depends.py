@@ -8,9 +8,9 @@ same assignment that fails its own check, the diagnosis starts with
 ``depends_on_broken``: fix that one first.
 
 Who calls whom comes from the function's globals in a notebook or a course's
-test file (:func:`names_called`, for :func:`~minilr.exercises.runner.run_spec`),
+test file (:func:`names_called`, for :func:`~minilr.exercises.judging.runner.run_spec`),
 and from the source in the class grader (each top-level function's names,
-read by :mod:`~minilr.exercises.extract`).
+read by :mod:`~minilr.exercises.reading.extract`).
 """
 
 import contextvars
@@ -32,7 +32,7 @@ def names_called(fn):
 
     Examples
     --------
-    >>> from minilr.exercises.depends import names_called
+    >>> from minilr.exercises.judging.depends import names_called
     >>> def gradient(theta, X, y):
     ...     return X.T @ (sigmoid(X @ theta) - y) / len(y)
     >>> sorted(names_called(gradient))
@@ -70,8 +70,8 @@ def blame(result, function, broken, own=None):
 
     Examples
     --------
-    >>> from minilr.exercises.depends import blame
-    >>> from minilr.exercises.runner import CheckResult
+    >>> from minilr.exercises.judging.depends import blame
+    >>> from minilr.exercises.judging.runner import CheckResult
     >>> mine = CheckResult("gradient", False, "wrong_value: off", ("wrong_value",), "small", 1.0, 3)
     >>> theirs = CheckResult("sigmoid", False, "sign: wrong sign", ("sign",), "small", 1.0, 3)
     >>> blamed = blame(mine, "gradient", {"sigmoid": theirs})
@@ -124,7 +124,7 @@ def dependency_results(fn, profile, check):
     A function calling nothing of the profile's has no dependencies to check:
 
     >>> from types import SimpleNamespace
-    >>> from minilr.exercises.depends import dependency_results
+    >>> from minilr.exercises.judging.depends import dependency_results
     >>> profile = SimpleNamespace(exercises=[SimpleNamespace(functions=("sigmoid",))])
     >>> def cost(theta):
     ...     return float(theta.sum())
@@ -155,7 +155,7 @@ def without_broken(fn, references):
 
     Examples
     --------
-    >>> from minilr.exercises.depends import without_broken
+    >>> from minilr.exercises.judging.depends import without_broken
     >>> def double(x):
     ...     return 2 * helper(x)
     >>> fixed = without_broken(double, {"helper": abs})

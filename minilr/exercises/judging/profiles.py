@@ -72,7 +72,7 @@ KINDS = {
     "rand_initialize_weights": (("L_in", "L_out"), {}),
     "nn_cost": (("nn_params", "input_layer_size", "hidden_layer_size", "num_labels", "X", "y", "lam"),
                 {"lam": 0.0}),
-    # The lessons' exercises (minilr.exercises.lesson_checkers), in their own signatures.
+    # The lessons' exercises (minilr.exercises.judging.lesson_checkers), in their own signatures.
     "softmax_cost": (("Theta", "X", "y", "lam"), {}),
     "forward": (("W1", "b1", "W2", "b2", "X"), {}),
     "numerical_gradient": (("f", "theta"), {}),  # and eps, which some cases give

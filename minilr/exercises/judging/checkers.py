@@ -4,7 +4,7 @@ Each checker calls the student's function on seeded random cases and on the
 edge cases where mistakes show (:math:`z = \pm 1000`, ``lam = 0`` and
 ``lam > 0``, one sample, a square ``X``, K columns, a ReLU input of exactly
 0), compares with minilr's reference, and returns a
-:class:`~minilr.exercises.runner.CheckResult`. It never raises because the
+:class:`~minilr.exercises.judging.runner.CheckResult`. It never raises because the
 student's answer is wrong: it reports.
 
 The signatures the students implement
@@ -29,7 +29,7 @@ exercise                    student's function
 ==========================  ==============================================================
 
 The last seven are the lessons' exercises; their checkers live in
-:mod:`minilr.exercises.lesson_checkers`.
+:mod:`minilr.exercises.judging.lesson_checkers`.
 
 In the logistic exercises ``X`` of shape (m, n+1) has a first column of
 ones, ``theta[0]`` is the unpenalised bias, ``y`` of shape (m,) holds 0/1
@@ -44,8 +44,8 @@ from functools import partial
 
 import numpy as np
 
-from ..functions import sigmoid, softmax
-from ..losses import regularized_cost, regularized_gradient
+from ...functions import sigmoid, softmax
+from ...losses import regularized_cost, regularized_gradient
 from .mistakes import mistakes_for
 from .runner import Case, Spec, run_spec
 
@@ -101,7 +101,7 @@ def _predict_one_vs_all(all_theta, X, first_label=0):
 
 
 def _backprop(W1, b1, W2, b2, X, y):
-    from ..neural_net import loss_and_gradients  # lazily: the network is the heaviest module
+    from ...neural_net import loss_and_gradients  # lazily: the network is the heaviest module
 
     _, grads = loss_and_gradients([W1, b1, W2, b2], X, y, lam=0.0, activation="relu")
     return tuple(grads)

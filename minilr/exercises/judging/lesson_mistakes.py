@@ -1,7 +1,7 @@
 r"""The known mistakes of the lessons' exercises, each written out as a deliberately wrong function.
 
-They join :data:`minilr.exercises.mistakes.CATALOGUE` and are tried by the
-checkers of :mod:`minilr.exercises.lesson_checkers` exactly like the others:
+They join :data:`minilr.exercises.judging.mistakes.CATALOGUE` and are tried by the
+checkers of :mod:`minilr.exercises.judging.lesson_checkers` exactly like the others:
 the variant whose output the student reproduces names the mistake.
 
 Signatures (the same as the student's functions):
@@ -18,8 +18,8 @@ Signatures (the same as the student's functions):
 import numpy as np
 from scipy.optimize import minimize
 
-from ..functions import logsumexp, sigmoid
-from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
+from ...functions import logsumexp, sigmoid
+from ...functions import softplus_and_sigmoid as _softplus_and_sigmoid
 from .catalogue import Mistake
 
 __all__ = ["LESSON_CATALOGUE", "fit_logistic", "logistic_cost"]
@@ -34,7 +34,7 @@ def logistic_cost(theta, X, t, lam, bias_penalised=False):
 
     rExamples
     r--------
-    r>>> from minilr.exercises.lesson_mistakes import logistic_cost
+    r>>> from minilr.exercises.judging.lesson_mistakes import logistic_cost
     r>>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
     r>>> J, grad = logistic_cost(np.zeros(2), X, np.array([0.0, 1.0]), lam=0.0)
     r>>> round(float(J), 4), grad.tolist()
@@ -54,7 +54,7 @@ def fit_logistic(X, t, lam, bias_penalised=False):
 
     Examples
     --------
-    >>> from minilr.exercises.lesson_mistakes import fit_logistic
+    >>> from minilr.exercises.judging.lesson_mistakes import fit_logistic
     >>> X = np.array([[1.0, -1.0], [1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
     >>> theta = fit_logistic(X, np.array([0.0, 1.0, 0.0, 1.0]), lam=1.0)
     >>> theta.shape, bool(theta[1] > 0)

@@ -7,7 +7,7 @@ as the wrong code a student might write; a mistake may have several forms
 (e.g. the sign flipped on the data term only, or on the whole cost), which
 share one key.
 
-Signatures (the same as the student's functions, see :mod:`minilr.exercises.checkers`):
+Signatures (the same as the student's functions, see :mod:`minilr.exercises.judging.checkers`):
 
 * sigmoid: ``(z) -> h``
 * cost: ``(theta, X, y, lam) -> J``, ``X`` with its column of ones
@@ -19,13 +19,13 @@ Signatures (the same as the student's functions, see :mod:`minilr.exercises.chec
 * cost_gradient: ``(theta, X, y, lam) -> (J, grad)``: every cost and gradient
   mistake, alone or both at once
 * the course exercises (predict_binary, predict_network, sigmoid_gradient,
-  nn_cost): see :mod:`minilr.exercises.variants`
+  nn_cost): see :mod:`minilr.exercises.judging.variants`
 """
 
 import numpy as np
 
-from ..functions import sigmoid
-from ..functions import softplus_and_sigmoid as _softplus_and_sigmoid
+from ...functions import sigmoid
+from ...functions import softplus_and_sigmoid as _softplus_and_sigmoid
 from .catalogue import UNSTABLE_SIGMOID as _UNSTABLE
 from .catalogue import LOG_OF_ZERO, Mistake
 from .variants import bias_zeroed, penalty
@@ -369,7 +369,7 @@ def mistakes_for(exercise):
     --------
     A mistake written in two forms has two entries with one key:
 
-    >>> from minilr.exercises.mistakes import mistakes_for
+    >>> from minilr.exercises.judging.mistakes import mistakes_for
     >>> [mk.key for mk in mistakes_for("sigmoid")]
     ['sign_flipped', 'where_evaluates_both_branches', 'unstable_sigmoid', 'unstable_sigmoid']
     >>> mistakes_for("no such exercise")

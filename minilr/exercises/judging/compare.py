@@ -22,7 +22,7 @@ def as_arrays(value, like=None):
 
     Examples
     --------
-    >>> from minilr.exercises.compare import as_arrays
+    >>> from minilr.exercises.judging.compare import as_arrays
     >>> [a.shape for a in as_arrays(([1, 2], 3.0))]
     [(2,), ()]
     >>> as_arrays([0.5], like=(np.float64(0.5),))[0].shape
@@ -46,7 +46,7 @@ def same(a, b):
 
     Examples
     --------
-    >>> from minilr.exercises.compare import same
+    >>> from minilr.exercises.judging.compare import same
     >>> same((np.array([1.0, np.inf]),), (np.array([1.0, np.nan]),))
     True
     >>> same((np.array([1.0, 2.0]),), (np.array([1.0, 2.1]),))
@@ -69,7 +69,7 @@ def error_between(got, expected):
 
     Examples
     --------
-    >>> from minilr.exercises.compare import error_between
+    >>> from minilr.exercises.judging.compare import error_between
     >>> error_between((np.array([1.0, 2.5]),), (np.array([1.0, 2.0]),))
     0.5
     >>> error_between((np.zeros(3),), (np.zeros(2),))
@@ -92,7 +92,7 @@ def evidence(got, expected, names):
 
     Examples
     --------
-    >>> from minilr.exercises.compare import evidence
+    >>> from minilr.exercises.judging.compare import evidence
     >>> evidence((np.array([0.0, 0.5]),), (np.array([0.0, 0.25]),), ["grad"])
     'grad[1]: expected 0.25, got 0.5'
     >>> evidence((np.zeros(3),), (np.zeros(2),), ["grad"])
@@ -120,7 +120,7 @@ def shapes(arrays):
 
     Examples
     --------
-    >>> from minilr.exercises.compare import shapes
+    >>> from minilr.exercises.judging.compare import shapes
     >>> shapes((np.zeros(5),))
     '(5,)'
     >>> shapes((np.zeros((3, 4)), np.zeros(4)))
@@ -137,7 +137,7 @@ def all_finite(arrays):
 
     Examples
     --------
-    >>> from minilr.exercises.compare import all_finite
+    >>> from minilr.exercises.judging.compare import all_finite
     >>> all_finite((np.ones(2), np.array([1.0, np.inf])))
     False
     >>> all_finite(None)

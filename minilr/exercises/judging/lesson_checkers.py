@@ -1,8 +1,8 @@
 r"""Checkers for what lessons 2-5 teach: one-vs-all, softmax, the network, gradient checks, F1, Dask.
 
-They work like the checkers of :mod:`minilr.exercises.checkers` (same
-:class:`~minilr.exercises.runner.CheckResult`, same catalogue of mistakes,
-listed in :mod:`minilr.exercises.lesson_mistakes`) and are registered in
+They work like the checkers of :mod:`minilr.exercises.judging.checkers` (same
+:class:`~minilr.exercises.judging.runner.CheckResult`, same catalogue of mistakes,
+listed in :mod:`minilr.exercises.judging.lesson_mistakes`) and are registered in
 :data:`minilr.exercises.CHECKERS` under the names below. When a student's
 function returns the wrong type or shape, a list of the wrong length or None,
 the diagnosis says what was expected.
@@ -25,8 +25,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..gradcheck import numerical_gradient as _numerical_gradient
-from ..losses import softmax_cost_and_gradient
+from ...gradcheck import numerical_gradient as _numerical_gradient
+from ...losses import softmax_cost_and_gradient
 from .lesson_mistakes import logistic_cost
 from .lesson_ova import check_train_one_vs_all, expecting
 from .mistakes import mistakes_for
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-# The arguments' names, as in minilr.exercises.profiles.KINDS (for mutates_input and the profiles).
+# The arguments' names, as in minilr.exercises.judging.profiles.KINDS (for mutates_input and the profiles).
 _ARGS = {"softmax_cost": ("Theta", "X", "y", "lam"), "forward": ("W1", "b1", "W2", "b2", "X"),
          "numerical_gradient": ("f", "theta"), "combine_gradients": ("grads", "counts"),
          "decision_boundary": ("w", "b", "x1"), "f1_score": ("y_true", "y_pred")}
@@ -126,7 +126,7 @@ def softmax_cost_spec(seed=0):
 
 # ------------------------------------------------------------------ forward pass
 def _forward(W1, b1, W2, b2, X):
-    from ..neural_net import forward as _network_forward  # lazily: the network is the heaviest module
+    from ...neural_net import forward as _network_forward  # lazily: the network is the heaviest module
 
     return _network_forward([W1, b1, W2, b2], X, activation="relu")[1]["h"]
 

@@ -30,7 +30,7 @@ def hide_values(text):
 
     Examples
     --------
-    >>> from minilr.exercises.verdicts import hide_values
+    >>> from minilr.exercises.judging.verdicts import hide_values
     >>> hide_values("case 'small': J: expected 0.69, got 0.5")
     "case 'small': J: wrong value"
     """
@@ -42,7 +42,7 @@ def submission_error(submission, message, max_points):
 
     Examples
     --------
-    >>> from minilr.exercises.verdicts import submission_error
+    >>> from minilr.exercises.judging.verdicts import submission_error
     >>> record = submission_error("alice.py", "SyntaxError on line 3", 10)
     >>> record["verdict"], record["points"], record["max_points"], record["exercise"]
     ('error', 0.0, 10.0, None)
@@ -75,7 +75,7 @@ def record_for(submission, assignment, result, died, notes, strict, memory_mb, c
     A function the submission lacks is ``missing``:
 
     >>> from types import SimpleNamespace
-    >>> from minilr.exercises.verdicts import record_for
+    >>> from minilr.exercises.judging.verdicts import record_for
     >>> exercise = SimpleNamespace(name="cost", points=5, functions=("cost", "costFunction"))
     >>> profile = SimpleNamespace(name="ex2", strict=False)
     >>> assignment = SimpleNamespace(profile=profile, exercise=exercise, function=None)

@@ -56,7 +56,7 @@ def kill_all():
     --------
     With no student's process running it does nothing:
 
-    >>> from minilr.exercises.processes import kill_all
+    >>> from minilr.exercises.running.processes import kill_all
     >>> kill_all()
     """
     with _LOCK:
@@ -71,7 +71,7 @@ class Zygote:
     --------
     :func:`~minilr.exercises.batch.grade` starts one per run and closes it at the end:
 
-    >>> from minilr.exercises.processes import Zygote
+    >>> from minilr.exercises.running.processes import Zygote
     >>> zygote = Zygote()
     >>> zygote.alive()
     True
@@ -158,12 +158,12 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     """Run one job; yields its events, then ``{"event": "died", "reason", "returncode"}`` if it did not end.
 
     ``job`` names the files to load, the functions to call with their cases, and the
-    limits (:mod:`minilr.exercises.worker`); ``zygote`` forks the process, else a fresh
+    limits (:mod:`minilr.exercises.running.worker`); ``zygote`` forks the process, else a fresh
     interpreter runs it.
 
     Examples
     --------
-    >>> from minilr.exercises.processes import run_worker
+    >>> from minilr.exercises.running.processes import run_worker
     >>> source = "def sigmoid(z):\\n    return 0.5\\n"
     >>> job = {"files": [{"path": "alice.py", "kind": "module", "source": source}],
     ...        "functions": [{"name": "sigmoid", "n_outputs": 1, "cases": [(0.0,), (3.0,)]}],

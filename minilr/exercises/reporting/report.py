@@ -70,7 +70,7 @@ def render(records, fmt):
 
     Examples
     --------
-    >>> from minilr.exercises.report import render
+    >>> from minilr.exercises.reporting.report import render
     >>> records = [{"submission": "alice.py", "exercise": "ex2:cost", "function": "costFunction",
     ...             "verdict": "fail", "mistakes": ["bias_regularized"], "points": 0.0,
     ...             "max_points": 5.0, "message": "theta[0] is penalised", "profile": "ex2"}]
@@ -100,8 +100,8 @@ class ReportWriter:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from minilr.exercises.report import ReportWriter
-    >>> from minilr.exercises.verdicts import submission_error
+    >>> from minilr.exercises.reporting.report import ReportWriter
+    >>> from minilr.exercises.judging.verdicts import submission_error
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     writer = ReportWriter(Path(folder) / "grades.csv", "csv")
     ...     writer.add([submission_error("bob.py", "syntax error at line 3 of bob.py", 5)])
@@ -131,7 +131,7 @@ def table(records):
 
     Examples
     --------
-    >>> from minilr.exercises.report import table
+    >>> from minilr.exercises.reporting.report import table
     >>> records = [{"submission": "alice.py", "exercise": "ex2:cost", "function": "costFunction",
     ...             "verdict": "pass", "mistakes": [], "points": 5.0, "max_points": 5.0,
     ...             "message": "", "profile": "ex2"},
@@ -170,7 +170,7 @@ def summary(records):
 
     Examples
     --------
-    >>> from minilr.exercises.report import summary
+    >>> from minilr.exercises.reporting.report import summary
     >>> records = [{"submission": name, "verdict": verdict, "points": points, "max_points": 5.0}
     ...            for name, verdict, points in [("alice.py", "pass", 5.0), ("bob.py", "fail", 0.0)]]
     >>> summary(records)

@@ -1,11 +1,11 @@
 """The catalogue entries of the course exercises' mistakes (ex2-ex4, the lesson), and their (J, grad) forms.
 
 The wrong variants themselves are written out in
-:mod:`minilr.exercises.variants`; :mod:`minilr.exercises.mistakes` adds these
+:mod:`minilr.exercises.judging.variants`; :mod:`minilr.exercises.judging.mistakes` adds these
 entries to its ``CATALOGUE``.
 """
 
-from ..losses import regularized_cost, regularized_gradient
+from ...losses import regularized_cost, regularized_gradient
 from . import variants as v
 from .catalogue import LOG_OF_ZERO, Mistake
 from .catalogue import UNSTABLE_SIGMOID as _UNSTABLE
@@ -69,7 +69,7 @@ def cost_gradient_mistakes(catalogue):
 
     Examples
     --------
-    >>> from minilr.exercises.course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes
+    >>> from minilr.exercises.judging.course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes
     >>> pairs = cost_gradient_mistakes(COURSE_CATALOGUE)
     >>> sorted({mk.key for mk in pairs})
     ['column_vector_broadcast', 'log_sigmoid_of_one_minus_z']
