@@ -63,7 +63,7 @@ def make_closed_boundary(n_samples=118, flip=0.1, random_state=None):
     Returns
     -------
     X : ndarray of shape (n_samples, 2)
-        :math:`x_1, x_2 \sim U(-0.75, 0.85)`, independent: about 45% of the points lie inside the curve.
+        :math:`x_1, x_2 \sim U(-0.75, 0.85)`, independent: about 45% of them lie inside the curve.
     y : ndarray of shape (n_samples,), int64
 
     Notes
@@ -82,7 +82,7 @@ def make_closed_boundary(n_samples=118, flip=0.1, random_state=None):
     >>> from minilr.datasets import make_closed_boundary
     >>> X, y = make_closed_boundary(n_samples=6, random_state=0)
     >>> X.shape, y.tolist()
-    ((6, 2), [1, 0, 0, 1, 1, 0])
+    ((6, 2), [0, 1, 0, 1, 0, 0])
     """
     check_scalar(n_samples, "n_samples", kind=int, low=1)
     check_scalar(flip, "flip", low=0.0, high=0.5)

@@ -79,10 +79,12 @@ KINDS = {
     "combine_gradients": (("grads", "counts"), {}),
     "decision_boundary": (("w", "b", "x1"), {}),
     "f1_score": (("y_true", "y_pred"), {}),
+    "map_feature": (("x1", "x2"), {}),  # and degree, which some cases give
+    "validation_curve": (("X_train", "y_train", "X_val", "y_val", "lams"), {}),
 }
 # The lessons' exercises in the minilr profile: graded when a submission has them, never `missing`.
 LESSON_KINDS = ("one_vs_all", "softmax_cost", "forward", "numerical_gradient", "combine_gradients",
-                "decision_boundary", "f1_score")
+                "decision_boundary", "f1_score", "map_feature", "validation_curve")
 # Checks whose X comes with its column of ones (fixed), and those where a profile chooses.
 _ONES_ALWAYS = {"cost", "gradient", "cost_gradient", "gradient_descent_step", "predict_binary"}
 _ONES_CHOICE = {"predict_one_vs_all", "one_vs_all"}
@@ -338,6 +340,7 @@ def spec_for(profile, exercise, seed=0):
 
     from . import course, judges
     from .checkers import SPECS
+    from .lesson6_checkers import LESSON6_SPECS
     from .lesson_checkers import LESSON_SPECS
 
     profile = load_profile(profile)
@@ -346,6 +349,7 @@ def spec_for(profile, exercise, seed=0):
     builders = {
         **SPECS,
         **LESSON_SPECS,
+        **LESSON6_SPECS,
         "predict_one_vs_all": lambda seed: SPECS["predict_one_vs_all"](seed, **labels),
         "cost_gradient": course.cost_gradient_spec, "predict_binary": course.predict_binary_spec,
         "predict_network": lambda seed: course.predict_network_spec(seed, **labels),
