@@ -94,11 +94,14 @@ def _two_columns(X, name):
     return X
 
 
-def _draw_fit(ax, fit, X, y, true_curve):
+def _draw_fit(ax, fit, X, y, true_curve, legend=True):
     plot_decision_boundary(fit, X, y, ax=ax, grid_resolution=120)
     if true_curve is not None:
         ax.plot(*np.asarray(true_curve).T, "--", color="tab:green", lw=1, label="true boundary")
-    ax.legend(loc="upper right", fontsize="x-small")
+    if legend:
+        ax.legend(loc="upper right", fontsize="x-small", framealpha=0.6)
+    else:
+        ax.get_legend().remove()
 
 
 class LambdaExplorer(LivePlot):
@@ -225,7 +228,7 @@ def plot_lambda_boundaries(X_train, y_train, X_val, y_val, lams, *, degree=6, tr
     Returns
     -------
     fig : matplotlib.figure.Figure
-        A pyplot figure with one Axes per λ.
+        A pyplot figure with one Axes per λ (the first with the legend).
     fits : list of PolynomialFit
 
     Examples
@@ -247,9 +250,9 @@ def plot_lambda_boundaries(X_train, y_train, X_val, y_val, lams, *, degree=6, tr
     fig, axes = plt.subplots(1, len(lams), figsize=(3.2 * len(lams), 3.3), squeeze=False,
                              layout="constrained")
     fits = []
-    for ax, lam in zip(axes[0], lams):
+    for i, (ax, lam) in enumerate(zip(axes[0], lams)):
         fit = PolynomialFit(X_train, y_train, lam, degree)
-        _draw_fit(ax, fit, np.asarray(X_train), np.asarray(y_train), true_curve)
+        _draw_fit(ax, fit, np.asarray(X_train), np.asarray(y_train), true_curve, legend=i == 0)
         ax.set_title(f"λ = {lam:g}\naccuracy {fit.accuracy(X_train, y_train):.2f} training, "
                      f"{fit.accuracy(X_val, y_val):.2f} validation", fontsize="small")
         fits.append(fit)
