@@ -132,7 +132,7 @@ for w in caught:
     print(f"λ = 0: {type(w.message).__name__}: {str(w.message).split('. ')[0]}")
 for fit in (fit_0, fit_1, fit_100):
     print(f"λ = {fit.lam:5g}: accuracy {fit.accuracy(X_train, y_train):.2f} training, "
-          f"{fit.accuracy(X_val, y_val):.2f} validation; |w| = {np.linalg.norm(fit.model.coef_):9.2f}")
+          f"{fit.accuracy(X_val, y_val):.2f} validation; |w| = {np.linalg.norm(fit.model.coef_):6.1f}")
 
 # %% [markdown]
 # At λ = 0 the training accuracy is far above the validation accuracy: the model
