@@ -1,4 +1,7 @@
-"""Command line: ``python -m minilr demo``, ``check PATH...`` (grading) and ``exercises build`` (handouts).
+"""Command line: ``demo``, ``check`` (grading), ``report``, ``autograder`` (Gradescope) and ``exercises build``.
+
+``python -m minilr report grades.json --html class.html`` summarises a class graded earlier;
+``python -m minilr autograder gradescope --profile P -o autograder.zip`` builds Gradescope's zip.
 
 ``python -m minilr exercises build [DIR] [--check]`` writes the student versions of the exercise sets.
 """
@@ -31,6 +34,17 @@ def _parser():
     from .exercises.cli import add_arguments
 
     add_arguments(check)
+    report = commands.add_parser(
+        "report", help="the class report (HTML) and feedback files from a JSON report of `check`",
+        description="Summarise a class graded earlier (a JSON report of `python -m minilr check`) without "
+        "grading it again: the class report as one HTML file, each student's feedback, what changed.")
+    from .exercises.cli import add_autograder_arguments, add_report_arguments
+
+    add_report_arguments(report)
+    autograder = commands.add_parser(
+        "autograder", help="build Gradescope's autograder zip (or run inside it)",
+        description="Gradescope's autograder: `autograder gradescope --profile P -o autograder.zip` builds the zip.")
+    add_autograder_arguments(autograder)
     exercises = commands.add_parser("exercises", help="the exercise sets: build the student versions",
                                     description="The exercise sets of tutorials/exercises/.")
     steps = exercises.add_subparsers(dest="step", metavar="STEP", required=True)
@@ -61,6 +75,14 @@ def main(argv=None):
             from .exercises.authoring.assign import main as build
 
             return build([*args.paths, *(["--check"] if args.check else [])])
+        if args.command == "report":
+            from .exercises.cli import run_report
+
+            return run_report(args)
+        if args.command == "autograder":
+            from .exercises.cli import run_autograder
+
+            return run_autograder(args)
         from .exercises.cli import run as run_check
 
         return run_check(args)

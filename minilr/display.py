@@ -189,11 +189,27 @@ def _badge(verdict):
             f'border-radius:3px; font-weight:bold">{verdict.upper()}</span>')
 
 
+def _diagnosis_items(result):
+    """One ``<li>`` per diagnosis line, its mistake key in ``code``; the case named by the line itself."""
+    keys = set(result.mistakes)
+    items = []
+    for line in result.diagnosis.splitlines():
+        key, sep, rest = line.partition(": ")
+        if sep and key in keys:
+            items.append(f"<li><code>{_e(key)}</code>: {_e(rest)}</li>")
+        elif line.strip():
+            items.append(f"<li>{_e(line)}</li>")
+    named = {line.partition(": ")[0] for line in result.diagnosis.splitlines()}
+    items += [f"<li><code>{_e(k)}</code></li>" for k in result.mistakes if k not in named]
+    return items
+
+
 def check_result_html(result):
     """The HTML a notebook shows for a :class:`~minilr.exercises.CheckResult`.
 
-    A verdict badge and the exercise, then one line per diagnosed mistake (its key in
-    ``code``), the diagnosis and the case that disagreed most.
+    A verdict badge and the exercise (with how a fragile answer is scored, as
+    the text says it), then one line per diagnosis, its mistake key in ``code``,
+    and the case that disagreed most, named once.
 
     Examples
     --------
@@ -202,17 +218,19 @@ def check_result_html(result):
     >>> result = SimpleNamespace(exercise="sigmoid", passed=False, mistakes=("overflow",),
     ...                          diagnosis="exp(-z) overflows.", worst_case="z = -1000")
     >>> html = check_result_html(result)
-    >>> "FAIL" in html, "<code>overflow</code>" in html
-    (True, True)
+    >>> "FAIL" in html, "<code>overflow</code>" in html, html.count("z = -1000")
+    (True, True, 1)
     """
     verdict = _verdict(result)
-    keys = "".join(f"<li><code>{_e(k)}</code></li>" for k in result.mistakes)
-    lines = [f"{_OPEN}{_badge(verdict)} <b>{_e(result.exercise)}</b>"]
-    if keys:
-        lines.append(f"<ul>{keys}</ul>")
-    lines.append(f"<div>{_e(result.diagnosis)}</div>")
-    if result.worst_case and not result.passed:
-        lines.append(f"<div>case: <i>{_e(result.worst_case)}</i></div>")
+    scored = getattr(result, "scored", "") or ""
+    lines = [f"{_OPEN}{_badge(verdict)} <b>{_e(result.exercise)}</b>"
+             + (f" <i>({_e(scored)})</i>" if scored else "")]
+    if result.passed:
+        lines.append(f"<div>{_e(result.diagnosis)}</div>")
+    else:
+        lines.append(f"<ul>{''.join(_diagnosis_items(result))}</ul>")
+        if result.worst_case and f"case '{result.worst_case}'" not in result.diagnosis:
+            lines.append(f"<div>case: <i>{_e(result.worst_case)}</i></div>")
     lines.append("</div>")
     return "".join(lines)
 

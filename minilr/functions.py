@@ -94,7 +94,7 @@ def log_sigmoid(z):
     array([-1.3133, -0.6931, -0.3133])
     """
     z = _as_float_array(z)
-    return (np.minimum(z, 0) - np.log1p(_exp_minus_abs(z)))[()]
+    return (np.minimum(z, _zero(z)) - np.log1p(_exp_minus_abs(z)))[()]
 
 
 def softplus(z):
@@ -115,7 +115,21 @@ def softplus(z):
     array([0.3133, 0.6931, 1.3133])
     """
     z = _as_float_array(z)
-    return (np.maximum(z, 0) + np.log1p(_exp_minus_abs(z)))[()]
+    return (np.maximum(z, _zero(z)) + np.log1p(_exp_minus_abs(z)))[()]
+
+
+def _zero(z):
+    """0 in the dtype of ``z``.
+
+    A Python ``0`` would do on NumPy 2, where it takes the array's dtype (NEP 50); on
+    NumPy 1.x a 0-d float32 ``z`` and ``0`` meet as two scalars and give float64.
+    """
+    return z.dtype.type(0)
+
+
+def _one(z):
+    """1 in the dtype of ``z``, for the reason given in :func:`_zero`."""
+    return z.dtype.type(1)
 
 
 def _exp_minus_abs(z):
@@ -156,7 +170,7 @@ def softplus_and_sigmoid(z):
     array([0. , 0.5, 1. ])
     """
     e = _exp_minus_abs(z)
-    return np.maximum(z, 0) + np.log1p(e), np.where(z >= 0, 1, e) / (1 + e)
+    return np.maximum(z, _zero(z)) + np.log1p(e), np.where(z >= 0, _one(z), e) / (_one(z) + e)
 
 
 def logsumexp(Z, axis=-1, keepdims=False):

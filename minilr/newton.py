@@ -34,7 +34,7 @@ import math
 
 import numpy as np
 
-from .convergence import gradient_floor
+from .convergence import FLOOR_ULPS, gradient_floor
 
 __all__ = ["truncated_newton", "newton_direction", "backtracking"]
 
@@ -110,7 +110,10 @@ def backtracking(fun, x, J, g, p):
     slope = g @ p
     if not slope < 0:  # not a descent direction: fall back on steepest descent
         p, slope = -g, -(g @ g)
-    g_max, rounding = np.max(np.abs(g)), 16 * _EPS * max(1.0, abs(J))
+    # A cost summed over thousands of rows (and K one-vs-all problems) carries tens of
+    # ulps of rounding, and how many depends on the platform's sums: the floor of
+    # convergence.gradient_floor, not a few ulps, tells a flat cost from a rising one.
+    g_max, rounding = np.max(np.abs(g)), FLOOR_ULPS * _EPS * max(1.0, abs(J))
     alpha = 1.0
     for _ in range(MAX_HALVINGS):
         x_new = x + alpha * p

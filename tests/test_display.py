@@ -1,5 +1,7 @@
 """The HTML views that Jupyter shows for estimators and checker results (minilr.display)."""
 
+import html
+import re
 from html.parser import HTMLParser
 
 import numpy as np
@@ -168,3 +170,60 @@ def test_grade_returns_a_report_jupyter_can_show(tmp_path):
     report = grade([tmp_path], profile="minilr", progress=False, jobs=1)
     assert isinstance(report, GradeReport) and report[0]["submission"] == "anna.py"
     assert "anna.py" in report._repr_html_() and "PASS" in report._repr_html_()
+
+
+def _where_sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+
+@pytest.mark.parametrize("profile, scored", [("minilr", "fragile, scored as a failure in this profile"),
+                                             ("ex2", "fragile, full points in this profile")])
+def test_badge_and_text_give_the_same_verdict_for_a_fragile_answer(profile, scored):
+    from minilr.exercises import check_exercise
+
+    result = check_exercise(_where_sigmoid, "sigmoid", profile=profile)
+    text, page = str(result), check_result_html(result)
+    assert result.fragile and text.startswith(f"FRAGILE {result.exercise} [") and scored in text.splitlines()[0]
+    assert ">FRAGILE</span>" in page and scored in page and "FAIL" not in page + text
+
+
+def test_each_diagnosis_on_its_own_line_and_the_case_named_once():
+    result = check_cost(_broken_cost)
+    assert len(result.mistakes) >= 2
+    page = check_result_html(result)
+    items = re.findall(r"<li>(.*?)</li>", page)
+    assert [re.match(r"<code>(\w+)</code>", i).group(1) for i in items] == list(result.mistakes)
+    assert page.count(html.escape(f"case '{result.worst_case}'", quote=True)) == 1
+    assert "case: <i>" not in page  # the diagnosis line already names it
+
+
+STUDENT_SET_01 = """
+import numpy as np
+
+def sigmoid(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+def gradient(theta, X, y, lam):
+    m = len(y)
+    grad = X.T @ (sigmoid(X @ theta) - y) / m
+    grad[1:] += lam / m * theta[1:]
+    return grad
+
+def gradient_descent_step(theta, X, y, alpha, lam):
+    theta -= alpha * gradient(theta, X, y, lam)
+    return theta
+"""
+
+
+def test_the_exercise_set_students_view_names_the_steps_own_mutation_beside_a_fragile_sigmoid():
+    """Exercise set 01 as a student writes it (one notebook namespace): an ``np.where`` sigmoid, ``theta -= ...``."""
+    from minilr.exercises import check_gradient_descent_step, check_gradient_fn
+
+    space = {}
+    exec(STUDENT_SET_01, space)  # noqa: S102 - the student's cells, as the notebook runs them
+    assert check_gradient_fn(space["gradient"]).passed  # the sigmoid is only fragile: the gradient is right
+    result = check_gradient_descent_step(space["gradient_descent_step"])
+    text, page = str(result), check_result_html(result)
+    assert result.mistakes == ("mutates_input",) and text.startswith("FAIL gradient_descent_step [mutates_input]")
+    assert ">FAIL</span>" in page and "`theta -= ...`" in text

@@ -55,8 +55,7 @@ def gradient(theta, X, y, lam):
 
 
 def gradient_descent_step(theta, X, y, alpha, lam):
-    theta -= alpha * gradient(theta, X, y, lam)  # in place: the checker must not care
-    return theta
+    return theta - alpha * gradient(theta, X, y, lam)  # a new array: the caller's theta stays as it was
 
 
 def _add_ones(X):
@@ -182,6 +181,7 @@ MISTAKES = [
     ("gradient", {}, lambda t, X, y, lam: X @ (expit(X.T @ t) - y) / len(y) + _penalty_grad(t, lam, len(y)),
      "transposed_X"),
     ("gradient", {}, gradient_with(sig=naive_sigmoid), "unstable_sigmoid"),
+    ("gradient", {}, lambda t, X, y, lam: gradient(t, X, y, lam).reshape(-1, 1), "gradient_as_column"),
     ("gradient_descent_step", {}, step_with(gradient_with(penalty=lambda t, lam, m: lam / m * t)), "bias_regularized"),
     ("gradient_descent_step", {}, step_with(gradient_with(scale=1, penalty=lambda t, lam, m: _penalty_grad(t, lam, 1))),
      "missing_1_over_m"),
@@ -417,8 +417,10 @@ def test_cli_summary_counts_the_verdicts(tmp_path, capsys):
     "source, message",
     [
         ("def unrelated():\n    pass\n", "defines none of the exercise functions"),
-        ("import sys\nsys.exit(2)\n", "exited at import (sys.exit(2)"),
-        ("def sigmoid(z):\n    return z\nraise RuntimeError('broken at import')\n", "broken at import"),
+        # A script's top level is never run; a constant a function uses is, and its failure is reported.
+        ("import sys\nLIMIT = sys.exit(2)\ndef sigmoid(z):\n    return z * LIMIT\n",
+         "line 2: sys.exit(2) at the top level, skipped"),
+        ("def sigmoid(z):\n    return z * SCALE\nSCALE = float('broken at import')\n", "broken at import"),
     ],
 )
 def test_cli_reports_files_it_cannot_check(tmp_path, capsys, source, message):

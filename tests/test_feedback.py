@@ -256,5 +256,5 @@ def test_log_of_zero_states_the_true_thresholds():
     assert h[0] == 0.0 and h[1] > 0.0 and h[2] == pytest.approx(3.1e-17, rel=0.01)
     assert minilr_sigmoid(36.0) < 1.0 and h[3] == h[4] == 1.0
     for mk in CATALOGUE:
-        if mk.key == "log_of_zero":
+        if mk.key == "log_of_zero" and mk.exercise != "softmax_cost":  # the softmax's log(P) has no sigmoid
             assert "exactly 0 or 1" not in mk.message and "-745" in mk.message and "z = 37" in mk.message

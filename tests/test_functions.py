@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import scipy.special as sp
 
-from minilr.functions import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
+from minilr.functions import (log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus,
+                              softplus_and_sigmoid)
 
 F64 = np.finfo(np.float64)
 F32 = np.finfo(np.float32)
@@ -134,6 +135,18 @@ def test_elementwise_functions_keep_float_dtype_promote_ints_and_accept_scalars(
                  softplus: lambda v: -sp.log_expit(-v)}[func]
     tol = 4 * np.finfo(expected_dtype).eps
     np.testing.assert_allclose(out, reference(np.asarray(value, dtype=np.float64)), rtol=tol)
+
+
+@pytest.mark.parametrize("shape", [(), (3,)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softplus_and_sigmoid_keep_the_dtype_of_a_0d_or_1d_input(shape, dtype):
+    # A 0-d float32 meeting a Python 0 or 1 gave float64 on NumPy 1.x (before NEP 50).
+    z = np.full(shape, -1.5, dtype=dtype)
+    A, h = softplus_and_sigmoid(z)
+    assert (A.dtype, h.dtype) == (dtype, dtype)
+    tol = 4 * np.finfo(dtype).eps
+    np.testing.assert_allclose(A, -sp.log_expit(1.5), rtol=tol)
+    np.testing.assert_allclose(h, sp.expit(-1.5), rtol=tol)
 
 
 @pytest.mark.parametrize("func", [softmax, log_softmax, logsumexp])

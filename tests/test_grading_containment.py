@@ -1,7 +1,7 @@
 """Each submission is contained: what one student's code does never stops the batch.
 
 One batch holds a submission for every way student code takes a process
-down (an endless loop, ``sys.exit`` at import, ``os._exit`` in a function, a
+down (an endless loop, ``os._exit`` at import, ``os._exit`` in a function, a
 3 GB allocation, a syntax error, an import of a module that does not exist,
 ``input()``, a segfault) next to a correct one. Each misbehaving submission
 gets ``error`` with a message that says what happened, and the correct one
@@ -56,7 +56,10 @@ def costFunction(theta, X, y):
 BAD = {
     "endless_loop.py": (FUNCTION_BODY.format(body="    while True:\n        pass"),
                         [("timed out", "time limit", "timeout")], "function"),
-    "exits_at_import.py": ("import sys\n\nsys.exit(3)\n" + GOOD,
+    # A script's top level never runs (a `sys.exit(3)` there is never reached); a constant the
+    # functions use does, and this one ends the process while the submission loads.
+    "exits_at_import.py": ("import os\n\nN_FEATURES = os._exit(3)\n"
+                           + GOOD.replace("m = y.size", "m = y.size + 0 * N_FEATURES"),
                            [("exit",), ("3",)], "submission"),
     "os_exit.py": ("import os\n" + FUNCTION_BODY.format(body="    os._exit(0)"),
                    [("exit",)], "function"),
@@ -67,14 +70,15 @@ BAD = {
                           [("input", "stdin", "eof")], "function"),
     "segfault.py": ("import ctypes\n" + FUNCTION_BODY.format(body="    return ctypes.string_at(0)"),
                     [("crash", "segmentation", "signal", "sigsegv", "killed")], "function"),
-    # line 7 is the def without its colon
-    "syntax_error.py": ("import numpy as np\n\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+    # line 7 is the def without its colon: that function is an error, the file's others are graded
+    "syntax_error.py": ("import numpy as np\n\n\ndef helper(z):\n    return 1 / (1 + np.exp(-z))\n\n"
                         "def costFunction(theta, X, y)\n    return 0.0, theta\n",
-                        [("syntax",), ("line 7",)], "submission"),
+                        [("syntax",), ("line 7",)], "function"),
+    # the import fails alone; the function that needs it raises, and its message names the module
     "missing_module.py": ("import numpy as np\nfrom course_helpers_2024 import sigmoid\n\n\n"
                           "def costFunction(theta, X, y):\n    h = sigmoid(X @ theta)\n"
                           "    return np.mean(-y * np.log(h) - (1 - y) * np.log(1 - h)), X.T @ (h - y) / y.size\n",
-                          [("course_helpers_2024",)], "submission"),
+                          [("course_helpers_2024",), ("not installed",)], "function"),
 }
 
 
@@ -97,7 +101,7 @@ def batch(tmp_path_factory):
                      "--timeout", "2", "--memory", "1000", "--profile", "ex2", timeout=900)
     assert report.is_file(), f"no report (exit {proc.returncode}); stderr:\n{proc.stderr[-3000:]}"
     records = {}
-    for r in json.loads(report.read_text()):
+    for r in json.loads(report.read_text())["records"]:
         records.setdefault(r["submission"], []).append(r)
     return proc, records
 
@@ -279,7 +283,7 @@ def test_teachers_toml_profile_maps_their_names_onto_the_checkers(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = {(r["submission"], r["exercise"]): (r["function"], r["verdict"], sorted(r["mistakes"]), r["points"],
                                               r["max_points"])
-           for r in json.loads(report.read_text())}
+           for r in json.loads(report.read_text())["records"]}
     expected = {
         ("alex.py", "ml101:logistic"): ("logistic", "pass", [], 1, 1),
         ("alex.py", "ml101:cost"): ("compute_cost", "pass", [], 2, 2),
@@ -323,7 +327,7 @@ def test_interrupted_run_leaves_a_valid_partial_report(tmp_path):
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.5)
             try:
-                partial = json.loads(report.read_text())
+                partial = json.loads(report.read_text())["records"]
             except (FileNotFoundError, ValueError):
                 continue
             if any(r["submission"] == "a_good_student.py" for r in partial):
@@ -335,7 +339,7 @@ def test_interrupted_run_leaves_a_valid_partial_report(tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    records = json.loads(report.read_text())  # still a valid JSON document
+    records = json.loads(report.read_text())["records"]  # still a valid JSON document
     good = [r for r in records if r["submission"] == "a_good_student.py"]
     assert {r["exercise"] for r in good} == {"ex2:sigmoid", "ex2:costFunction", "ex2:predict", "ex2:costFunctionReg"}
     assert all(r["verdict"] == "pass" for r in good)
@@ -363,7 +367,7 @@ def test_notebook_shell_commands_and_magics_are_never_run(tmp_path):
     report = tmp_path / "report.json"
     proc = run_check(folder, "--format", "json", "--report", report)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    records = json.loads(report.read_text())
+    records = json.loads(report.read_text())["records"]
     assert {(r["exercise"], r["verdict"]) for r in records} == {
         ("ex2:sigmoid", "pass"), ("ex2:costFunction", "pass"), ("ex2:predict", "pass"), ("ex2:costFunctionReg", "pass")}
     assert [m.name for m in markers if m.exists()] == []
@@ -413,7 +417,7 @@ def test_forged_events_on_the_graders_pipe_earn_nothing(tmp_path):
     report = tmp_path / "report.json"
     proc = run_check(folder, "--format", "json", "--report", report, "--jobs", "2", "--profile", "ex2")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    records = json.loads(report.read_text())
+    records = json.loads(report.read_text())["records"]
     forger = [r for r in records if r["submission"] == "forger.py"]
     assert forger and sum(r["points"] for r in forger) == 0, forger
     assert all(r["verdict"] != "pass" for r in forger), forger

@@ -72,7 +72,8 @@ def grade(folder, tmp_path, *options, fmt="json"):
     if fmt == "csv":
         with report.open(newline="") as f:
             return proc, list(csv.DictReader(f))
-    return proc, json.loads(report.read_text())
+    data = json.loads(report.read_text())
+    return proc, data["records"] if fmt == "json" else data
 
 
 def graded(records):
@@ -89,7 +90,7 @@ def corpus_run(tmp_path_factory):
     report = tmp / "report.json"
     proc = run_check(folder, "--format", "json", "--report", report, "--jobs", "2")
     assert report.is_file(), f"no report (exit {proc.returncode}); stderr:\n{proc.stderr[-3000:]}"
-    return proc, json.loads(report.read_text())
+    return proc, json.loads(report.read_text())["records"]
 
 
 # ------------------------------------------------------------------ the manifest itself
@@ -190,6 +191,8 @@ def test_feedback_names_the_case_that_failed(corpus_run):
     _, records = corpus_run
     for r in records:
         if "not_implemented" in r["mistakes"]:  # the template's `raise NotImplementedError`: no case to name
+            continue
+        if r["message"].startswith("syntax error at line"):  # its def does not parse: never called, no case
             continue
         if r["verdict"] in ("fail", "fragile") or (r["verdict"] == "error" and r["exercise"] is not None):
             assert "case" in r["message"], f"{r['submission']} {r['exercise']}: {r['message']}"

@@ -12,7 +12,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit, logsumexp
 
 from minilr.exercises import CHECKERS, MISTAKE_KEYS
-from minilr.exercises.judging.lesson_ova import _train_one_vs_all
+from minilr.exercises.judging.lesson_mistakes import one_vs_all_fit as _train_one_vs_all
 from minilr.exercises.judging.lesson_checkers import (
     LESSON_CHECKERS,
     _combine_gradients,
@@ -84,6 +84,19 @@ def ova_matlab_labels(X, y, num_labels, lam):
     return np.array([_fit(X1, (y == k + 1) * 1.0, lam) for k in range(num_labels)])
 
 
+def ova_not_k(X, y, num_labels, lam):
+    X1 = np.hstack([np.ones((len(X), 1)), X])
+    return np.array([_fit(X1, (y != k) * 1.0, lam) for k in range(num_labels)])
+
+
+def ova_appended_to_a_list(X, y, num_labels, lam):
+    X1 = np.hstack([np.ones((len(X), 1)), X])
+    all_theta = []
+    for k in range(num_labels):
+        all_theta.append(_fit(X1, (y == k) * 1.0, lam))
+    return all_theta
+
+
 def ova_bias_regularised(X, y, num_labels, lam):
     X1 = np.hstack([np.ones((len(X), 1)), X])
     return np.array([_fit(X1, (y == k) * 1.0, lam, bias_too=True) for k in range(num_labels)])
@@ -125,6 +138,18 @@ def softmax_cost_no_max(Theta, X, y, lam):
     P = E / E.sum(axis=1, keepdims=True)
     Y = np.eye(K)[y]
     J = -np.sum(Y * np.log(P)) / m + lam / (2 * m) * np.sum(Theta[1:] ** 2)
+    grad = X.T @ (P - Y) / m
+    grad[1:] += lam / m * Theta[1:]
+    return J, grad
+
+
+def softmax_cost_log_of_p(Theta, X, y, lam):
+    m, K = X.shape[0], Theta.shape[1]
+    Z = X @ Theta
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))  # stable: no overflow
+    P = E / E.sum(axis=1, keepdims=True)
+    Y = np.eye(K)[y]
+    J = -np.sum(Y * np.log(P)) / m + lam / (2 * m) * np.sum(Theta[1:] ** 2)  # but log(0) at |z| = 1000
     grad = X.T @ (P - Y) / m
     grad[1:] += lam / m * Theta[1:]
     return J, grad
@@ -375,10 +400,13 @@ CORRECT = [
 ]
 
 WRONG = [
-    ("train_one_vs_all", ova_no_ones, "ones_column_forgotten"),
-    ("train_one_vs_all", ova_matlab_labels, "wrong_class_compared"),
+    ("train_one_vs_all", ova_no_ones, "missing_ones_column"),
+    ("train_one_vs_all", ova_matlab_labels, "labels_off_by_one"),
+    ("train_one_vs_all", ova_not_k, "wrong_class_compared"),
+    ("train_one_vs_all", ova_appended_to_a_list, "returns_list"),
     ("train_one_vs_all", ova_bias_regularised, "bias_regularized"),
     ("softmax_cost", softmax_cost_no_max, "softmax_no_max_subtraction"),
+    ("softmax_cost", softmax_cost_log_of_p, "log_of_zero"),
     ("softmax_cost", softmax_cost_transposed_target, "one_hot_transposed"),
     ("softmax_cost", softmax_cost_bias_penalised, "bias_regularized"),
     ("softmax_cost", softmax_cost_gradient_not_divided, "sum_instead_of_mean"),
@@ -494,15 +522,25 @@ def test_an_answer_of_the_wrong_form_gets_a_verdict_naming_the_expected_form(exe
     assert "Traceback" not in result.diagnosis and "minilr/" not in result.diagnosis
 
 
-@pytest.mark.parametrize("exercise", sorted(LESSON_CHECKERS))
-def test_a_right_answer_as_a_list_passes(exercise):
+def _as_list(exercise):
     def as_list(*args, **kwargs):
         value = REFERENCES[exercise](*args, **kwargs)
         if exercise == "softmax_cost":
             return [float(value[0]), np.asarray(value[1]).tolist()]
         return np.asarray(value).tolist()
 
-    assert CHECKERS[exercise](as_list).passed
+    return as_list
+
+
+@pytest.mark.parametrize("exercise", sorted(set(LESSON_CHECKERS) - {"train_one_vs_all"}))
+def test_a_right_answer_as_a_list_passes(exercise):
+    assert CHECKERS[exercise](_as_list(exercise)).passed
+
+
+def test_one_vs_all_as_a_list_is_the_returns_list_mistake():
+    # all_theta.T and all_theta[:, 0] need an array: a list of classifiers is a mistake, even a right one.
+    result = CHECKERS["train_one_vs_all"](_as_list("train_one_vs_all"))
+    assert result.mistakes == ("returns_list",), str(result)
 
 
 def test_train_one_vs_all_names_the_shape_it_got_and_the_one_expected():
@@ -525,3 +563,16 @@ def test_the_pytest_plugin_checks_the_lessons_exercises(minilr_check):
     assert minilr_check("forward", forward_vectorised).passed
     with pytest.raises(AssertionError, match=r"FAIL combine_gradients \[unweighted_mean\]"):
         minilr_check("combine_gradients", combine_plain_mean)
+
+
+def test_a_stable_softmax_cost_taking_log_of_p_is_fragile_like_the_binary_cost():
+    # Right on every ordinary case; log(0) only at |z| = 1000: fragile, as the textbook binary cost is.
+    result = CHECKERS["softmax_cost"](softmax_cost_log_of_p)
+    assert result.fragile and result.mistakes == ("log_of_zero",), str(result)
+    assert CHECKERS["cost"](lambda theta, X, y, lam: _binary_cost_of_h(theta, X, y, lam)).fragile
+
+
+def _binary_cost_of_h(theta, X, y, lam):
+    h = expit(X @ theta)
+    m = len(y)
+    return -np.mean(y * np.log(h) + (1 - y) * np.log(1 - h)) + lam / (2 * m) * np.sum(theta[1:] ** 2)

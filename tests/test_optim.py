@@ -19,6 +19,7 @@ from minilr.losses import (
     softmax_cost_and_gradient,
     softmax_hessian_vector_product,
 )
+from minilr.newton import backtracking
 from minilr.optim import (
     SCIPY_METHODS,
     Adam,
@@ -681,3 +682,17 @@ def test_a_callback_stop_is_neither_converged_nor_warned():
         warnings.simplefilter("error")
         res = minimize(fun, x0, "lbfgs", tol=1e-10, callback=lambda k, x, J: k == 2)
     assert res.status.kind == "callback" and not res.converged and res.n_iter == 2
+
+
+@pytest.mark.parametrize("rise_ulps, accepted", [(100, True), (1000, False)])
+def test_newton_backtracking_takes_a_cost_within_its_rounding_floor_when_the_gradient_falls(
+        rise_ulps, accepted):
+    # On NumPy 1.24 the one-vs-all digits cost, summed over 10 x 1250 rows, rose by 76 ulps
+    # at the full Newton step that cut max|g| from 3.3e-10 to 3.4e-15: rounding, not ascent.
+    eps = np.finfo(np.float64).eps
+    x, J, g = np.array([1e-9]), 1.0, np.array([1e-9])
+    step = backtracking(lambda x_new: (J + rise_ulps * eps, x_new.copy()), x, J, g, -g)
+    if accepted:
+        assert step is not None and step[0][0] == 0.0  # the full step
+    else:
+        assert step is None  # a rise beyond the floor is ascent at every step length

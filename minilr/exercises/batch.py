@@ -1,8 +1,10 @@
 """Grading a class: each submission in its own process, the grade decided here from plain numbers.
 
-:func:`grade` finds the submissions (:mod:`~minilr.exercises.reading.extract`),
-matches their functions to exercises (:mod:`~minilr.exercises.reading.detect`),
-runs each submission in a fresh ``python -I`` process
+:func:`grade` finds the submissions and reads each file like a notebook
+(:mod:`~minilr.exercises.reading.extract`), matches their functions to
+exercises (:mod:`~minilr.exercises.reading.detect`), copies each submission
+into a private scratch folder with the course's support files beside it
+(:mod:`~minilr.exercises.running.staging`), runs it there in a fresh ``python -I`` process
 (:mod:`~minilr.exercises.running.worker`) with a wall-clock limit per call, a memory
 limit and stdin closed, and judges what came back with the checkers
 (:func:`~minilr.exercises.judging.runner.run_spec`). A submission that hangs,
@@ -15,6 +17,7 @@ submission finishes.
 import os
 import signal
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -30,8 +33,9 @@ from .running.processes import Zygote, kill_all, run_worker
 from .judging.profiles import BUILTIN, load_profile, spec_for
 from .judging.runner import run_spec
 from .judging.verdicts import record_for, submission_error
+from .running.staging import Stage, check_support, support_imports
 
-__all__ = ["grade", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
+__all__ = ["grade", "grade_one", "GradeReport", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT"]
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT = 2000, 10.0
 
@@ -56,6 +60,23 @@ class GradeReport(list):
 
         return records_html(self)
 
+    def mistake_counts(self):
+        """Who made which mistake: ``{(exercise, mistake): [submissions]}``, shown by Jupyter as a table.
+
+        See :func:`minilr.exercises.reporting.summary.mistake_counts`.
+
+        Examples
+        --------
+        >>> from minilr.exercises.batch import GradeReport
+        >>> report = GradeReport([{"submission": "ada.py", "exercise": "ex2:cost", "verdict": "fail",
+        ...                        "mistakes": ["lam_over_m"]}])
+        >>> {k: len(v) for k, v in report.mistake_counts().items()}
+        {('ex2:cost', 'lam_over_m'): 1}
+        """
+        from .reporting.summary import mistake_counts
+
+        return mistake_counts(self)
+
 
 class _Specs:
     """One Spec per (profile, exercise), shared by every submission: the same cases for the whole class."""
@@ -64,7 +85,7 @@ class _Specs:
         self._specs = {}
 
     def __call__(self, profile, exercise):
-        key = (profile.name, profile.source, exercise.name)
+        key = (profile.name, profile.source, exercise.name, exercise.args)  # args: in the student's order
         if key not in self._specs:
             spec = spec_for(profile, exercise)
             if spec.reference is not None:  # as many outputs as the reference returns
@@ -78,7 +99,10 @@ def _decode_part(part):
         shape = part["shape"]
         if all(isinstance(s, int) and s >= 0 for s in shape) and len(part["data"]) == int(np.prod(shape)) \
                 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in part["data"]):
-            return np.array(part["data"], dtype=np.float64).reshape(shape)
+            array = np.array(part["data"], dtype=np.float64).reshape(shape)
+            kind = part.get("kind")  # what the student returned: the checkers name an np.matrix and a list
+            return array.view(np.matrix) if kind == "matrix" and array.ndim == 2 else \
+                list(array) if kind == "list" and array.ndim >= 1 else array
     name = part.get("type") if isinstance(part, dict) and isinstance(part.get("type"), str) else "object"
     return type(name, (), {})()  # no numbers: the checker says it returned a `name`
 
@@ -103,17 +127,72 @@ def _as_call(event, n_outputs):
                 mutated=tuple(i for i in event.get("mutated", ()) if isinstance(i, int)))
 
 
-def _job(files, functions, timeout, memory_mb, load_timeout):
-    entries = [{"path": f.path, "kind": f.kind, "source": f.source, "chunks": f.chunks, "fallback": f.chunks}
-               for f in files]
-    folders = list(dict.fromkeys(str(Path(f.path).parent) for f in files))
-    return {"files": entries, "functions": functions, "timeout": timeout, "memory_mb": memory_mb,
-            "load_timeout": load_timeout, "sys_path": folders}
+def _job(files, functions, timeout, memory_mb, load_timeout, stage=None):
+    """The worker's job (its keys: :mod:`~minilr.exercises.running.worker`), from the staged copies.
+
+    Every ``.py`` file of the student's is an importable module, read like a
+    notebook too, so that ``from sigmoid import sigmoid`` runs only that file's chunks.
+    """
+    staged = stage.staged if stage is not None else {}
+    chunks = {staged.get(f.path, f.path): f.chunks for f in files}
+    modules = {name: {"path": path, "chunks": chunks[path] if path in chunks else read_file(path).chunks}
+               for name, path in (stage.modules if stage is not None else {}).items()}
+    names = {m["path"]: name for name, m in reversed(list(modules.items()))}  # a file's first name
+    entries = [{"path": path, "module": names.get(path), "chunks": chunks[path]}
+               for path in (staged.get(f.path, f.path) for f in files)]
+    broken = {name: why for f in reversed(files) for name, why in f.broken.items()}
+    return {"files": entries, "modules": modules, "broken": broken, "functions": functions, "timeout": timeout,
+            "memory_mb": memory_mb, "load_timeout": load_timeout,
+            "stage": stage.path if stage is not None else None}
 
 
 def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB,
-                     zygote=None):
-    """The records of one submission (a list of dicts), never raising for what the student did."""
+                     zygote=None, support=()):
+    """The records of one submission (a list of dicts), never raising for what the student did.
+
+    The submission runs from a private copy, the support files beside it
+    (:class:`~minilr.exercises.running.staging.Stage`). Each record's
+    ``seconds`` is the time its function ran in the student's process, all
+    cases together (None for a missing function or a submission that could
+    not be loaded).
+    """
+    spent = {}
+    # A folder submission is staged with its subfolders; a single file alone.
+    root = None if [Path(f) for f in sub.files] == [Path(sub.folder) / sub.name] else Path(sub.folder)
+    with Stage(sub.files, root, support) as stage:
+        records = _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage)
+    for r in records:
+        r["seconds"] = spent.get(r.pop("_index", None))
+    return records
+
+
+def grade_one(submission, profile, **options):
+    """The records of one :class:`~minilr.exercises.reading.extract.Submission` (Gradescope's one student).
+
+    ``options`` are :func:`grade_submission`'s (``strict``, ``timeout``, ``memory_mb``); ``support``, the
+    paths of the support files, is checked here and joined to the profile's own.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from minilr.exercises.batch import grade_one
+    >>> from minilr.exercises.reading.extract import Submission
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "answer.py"
+    ...     _ = path.write_text("def sigmoid(z)\\n    return z\\n")
+    ...     records = grade_one(Submission("answer", [path], folder), "ex2")
+    >>> records[0]["exercise"], records[0]["verdict"], records[0]["message"].startswith("syntax error at line 1")
+    ('ex2:sigmoid', 'error', True)
+    >>> [r["verdict"] for r in records[1:]]  # ex2's other exercises
+    ['missing', 'missing', 'missing']
+    """
+    profile = load_profile(profile)
+    options["support"] = check_support([*profile.support, *options.get("support", ())])
+    return grade_submission(submission, profile, _Specs(), **options)
+
+
+def _grade_submission(sub, profile, specs, strict, timeout, memory_mb, zygote, spent, stage):
     files = [read_file(p) for p in sub.files]
     functions = {}
     for f in files:
@@ -123,30 +202,32 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     profiles = [profile] if given else list(BUILTIN.values())
     assignments, targeted = match_functions(functions, profiles, given=given)
     max_points = sum(e.points for p in targeted for e in p.exercises if e.required)
-    broken = next((f for f in files if f.error), None)
-    if broken is not None:
-        return [submission_error(sub.name, broken.error, max_points)]
+    unreadable = next((f for f in files if f.error), None)
+    if unreadable is not None:
+        return [submission_error(sub.name, unreadable.error, max_points)]
     notes = [n for f in files for n in f.notes]
     plan = [(a, specs(a.profile, a.exercise)) for a in assignments]
     calls = {i: [] for i in range(len(plan))}
-    died, found, pending = {}, None, list(range(len(plan)))
+    # A function whose def does not parse is an error of its own, with its line; the others are run.
+    broken = {name: why for f in reversed(files) for name, why in f.broken.items()}
+    died = {i: broken[a.function] for i, (a, _) in enumerate(plan) if a.function in broken}
+    found, pending = None, [i for i in range(len(plan)) if i not in died]
     load_timeout = max(timeout, 10.0)
     first = True
     while first or pending:  # at least once: a submission with no known function may still not load
         first = False
         job = _job(files, [{"name": plan[i][0].function, "n_outputs": plan[i][1].n_outputs,
                             "cases": [c.args for c in plan[i][1].cases]} for i in pending],
-                   timeout, memory_mb, load_timeout)
-        current, loaded = None, False
+                   timeout, memory_mb, load_timeout, stage)
+        current, loaded, mark = None, False, None
         for event in run_worker(job, timeout, load_timeout, zygote):
             kind = event.get("event")
-            if kind == "load_error":
-                return [submission_error(sub.name, _load_message(event, timeout, memory_mb), max_points)]
             if kind == "loaded":
                 loaded = True
                 found = set(event.get("found", [])) if found is None else found
                 notes += [n for n in event.get("notes", []) if n not in notes]
             elif kind == "start":
+                mark = _lap(spent, current, mark)
                 current = pending[event["index"]]
             elif kind == "call" and current is not None:
                 calls[current].append(_as_call(event, plan[current][1].n_outputs))
@@ -159,23 +240,20 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
                     break
                 case = plan[current][1].cases[min(len(calls[current]), len(plan[current][1].cases) - 1)]
                 died[current] = _death_message(event, f"on case '{case.name}'", timeout)
+        _lap(spent, current, mark)
         # Died inside one function: a new process grades the ones after it; otherwise all are done.
         pending = [i for i in pending if i > current] if current in died else []
-    graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found]
+    graded = [i for i, (a, _) in enumerate(plan) if found is None or a.function in found or i in died]
     results = {i: run_spec(plan[i][1], calls=calls[i], timeout=timeout) for i in graded if i not in died}
     uses = {}
     for f in files:
         for name, names in f.calls.items():
             uses.setdefault(name, set()).update(names)
-    by_name = {}  # the exercises in the profile's order: sigmoid is blamed before the gradient calling it
-    for i, result in results.items():
-        name = plan[i][0].function
-        called = {n: by_name[n] for n in sorted(uses.get(name, ())) if n in by_name}
-        results[i] = blame(result, name, called)
-        if name not in by_name or not results[i].passed:  # graded under several profiles: its failure
-            by_name[name] = results[i]
-    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes, strict, memory_mb, calls[i])
-               for i in graded]
+    results = _blamed(results, {i: plan[i][0].function for i in results}, uses)
+    records = [record_for(sub.name, plan[i][0], results.get(i), died.get(i), notes + [plan[i][0].note] * bool(
+        plan[i][0].note), strict, memory_mb, calls[i]) for i in graded]
+    for i, r in zip(graded, records):
+        r["_index"] = i
     graded = {(r["profile"], r["exercise"]) for r in records}
     for p in targeted:
         for e in p.exercises:
@@ -188,24 +266,41 @@ def grade_submission(sub, profile, specs, *, strict=None, timeout=DEFAULT_TIMEOU
     return records
 
 
+def _reach(name, uses):
+    """The names ``name`` calls: directly (first, sorted), then through the functions it calls (sorted)."""
+    direct = sorted(uses.get(name, ()))
+    seen, todo, further = set(direct) | {name}, list(direct), []
+    while todo:
+        new = sorted(set(uses.get(todo.pop(0), ())) - seen)
+        seen.update(new)
+        todo.extend(new)
+        further.extend(new)
+    return direct + sorted(further)
+
+
+def _blamed(results, names, uses):
+    """Each result judged by its own values (:func:`~minilr.exercises.judging.depends.blame`), callees first."""
+    reach = {i: _reach(names[i], uses) for i in results}
+    graded = set(names.values())
+    by_name, todo = {}, list(results)
+    while todo:  # a function whose graded callees are all judged, else (a cycle) the first left
+        i = next((i for i in todo if all(n in by_name for n in reach[i] if n in graded)), todo[0])
+        todo.remove(i)
+        results[i] = blame(results[i], names[i], {n: by_name[n] for n in reach[i] if n in by_name})
+        by_name[names[i]] = results[i]
+    return results
+
+
+def _lap(spent, current, mark):
+    """Add the time since ``mark`` to the function ``current``; the new mark."""
+    now = time.monotonic()
+    if current is not None and mark is not None:
+        spent[current] = round(spent.get(current, 0.0) + now - mark, 4)
+    return now
+
+
 def _missing(profile, exercise):
     return Assignment(profile, exercise, None)
-
-
-def _load_message(event, timeout, memory_mb):
-    kind, message = event.get("kind"), event.get("message", "")
-    where = event.get("file", "")
-    if kind == "syntax":
-        return f"syntax error at line {event.get('line')} of {where}: {message}"
-    if kind == "import":
-        return f"could not import module '{message}' ({where} imports it at the top)"
-    if kind == "exit":
-        return f"exited at import ({message} at the top level of {where})"
-    if kind == "timeout":
-        return f"timed out at import (the top level of {where} ran for more than {max(timeout, 10.0):g} s)"
-    if kind == "memory":
-        return f"out of memory at import (over the limit of {memory_mb} MB)"
-    return f"could not be loaded: {message}"
 
 
 def _death_message(event, when, timeout):
@@ -223,7 +318,7 @@ def _death_message(event, when, timeout):
 
 
 def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB, jobs=None,
-          only=None, on_record=None, progress=True, fork=True):
+          only=None, on_record=None, progress=True, fork=True, support=()):
     """Grade every submission under ``paths``; returns all records (also passed to ``on_record`` as they come).
 
     The records come as a :class:`GradeReport`, a list that Jupyter shows as a table.
@@ -252,11 +347,20 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
         Fork the students' processes from one warm process that has NumPy
         and SciPy imported (:class:`~minilr.exercises.running.processes.Zygote`);
         False starts a fresh interpreter for each.
+    support : list of str or Path
+        The course's files (its ``utils.py``, data files, folders), placed
+        read-only beside every submission before it is loaded, with those
+        the profile names (:mod:`~minilr.exercises.running.staging`).
+
+    Raises
+    ------
+    SupportError
+        For a support path that does not exist or a support ``.py`` file that does not parse.
 
     Examples
     --------
     Three students' sigmoids, the exercise detected from the function's name
-    (a fresh process for each of the two that load):
+    (a fresh process for each; carol's ``def`` does not parse, an error of its own with its line):
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -272,11 +376,12 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
     ...     print(r["submission"], r["exercise"], r["verdict"], r["mistakes"], f"{r['points']:g}/{r['max_points']:g}")
     alice.py minilr:sigmoid pass [] 1/1
     bob.py minilr:sigmoid fail ['unstable_sigmoid'] 0/1
-    carol.py None error [] 0/0
+    carol.py minilr:sigmoid error [] 0/1
     >>> records[2]["message"].startswith("syntax error at line 4 of carol.py")
     True
     """
     profile = load_profile(profile) if profile is not None else None
+    support = check_support([*(profile.support if profile is not None else ()), *support])
     subs = find_submissions(paths)
     if only is not None:
         subs = [s for s in subs if s.name == only or Path(s.name).stem == only] or \
@@ -287,11 +392,11 @@ def grade(paths, *, profile=None, strict=None, timeout=DEFAULT_TIMEOUT, memory_m
 
     specs, records = _Specs(), []
     pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
-    zygote = Zygote() if fork else None
+    zygote = Zygote(preload=support_imports(support)) if fork else None
     try:
         with tqdm(total=len(subs), unit="submission", disable=not progress, file=sys.stderr) as bar:
             futures = [pool.submit(grade_submission, s, profile, specs, strict=strict, timeout=timeout,
-                                   memory_mb=memory_mb, zygote=zygote) for s in subs]
+                                   memory_mb=memory_mb, zygote=zygote, support=support) for s in subs]
             for future in as_completed(futures):
                 done = future.result()
                 records += done

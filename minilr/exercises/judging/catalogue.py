@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-__all__ = ["Mistake", "UNSTABLE_SIGMOID", "LOG_OF_ZERO"]
+__all__ = ["Mistake", "UNSTABLE_SIGMOID", "LOG_OF_ZERO", "NP_MATRIX", "RETURNS_LIST"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,11 @@ UNSTABLE_SIGMOID = ("Unstable sigmoid: 1 / (1 + exp(-z)) overflows (RuntimeWarni
 # sigma(z) rounds to exactly 1 from about z = 37, but to exactly 0 only below about -745 (sigma(-38) = 3.1e-17).
 LOG_OF_ZERO = ("log(0): at large |z| the sigmoid rounds to exactly 1 (from about z = 37) or 0 (only below about "
                "z = -745), and log(1-h) or log(h) is then -inf (NaN after 0 * -inf); compute the cost from z")
+
+# Found from the type of what the function returned, not by a wrong variant.
+NP_MATRIX = ("np.matrix arithmetic: it returns an np.matrix, which is always 2-D and whose `*` is a matrix product "
+             "(on arrays `*` multiplies elementwise); work with NumPy arrays, `@` for the matrix product, and "
+             "return arrays of the exercise's shapes.")
+RETURNS_LIST = ("It returns a Python list of classifiers: return one array of shape (K, n+1) (np.array(rows), or "
+                "fill all_theta = np.zeros((K, n + 1)) row by row), since all_theta.T and all_theta[k] slices "
+                "need an array.")

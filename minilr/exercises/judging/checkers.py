@@ -263,7 +263,7 @@ def gradient_descent_step_spec(seed=0):
                   for name, theta, X, y, lam in logistic_cases(seed))
     return Spec("gradient_descent_step", cases, _gradient_descent_step,
                 tuple(mistakes_for("gradient_descent_step")), names=("theta_new",),
-                arg_names=("theta", "X", "y", "alpha", "lam"), may_change_inputs=True)
+                arg_names=("theta", "X", "y", "alpha", "lam"))
 
 
 def check_predict_one_vs_all(fn, *, first_label=0, timeout=10.0, seed=0):

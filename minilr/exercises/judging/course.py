@@ -74,15 +74,19 @@ def predict_binary_spec(seed=0):
     >>> from minilr.exercises.judging.runner import run_spec
     >>> spec = predict_binary_spec()
     >>> spec.arg_names, len(spec.cases)
-    (('theta', 'X'), 3)
-    >>> run_spec(spec, lambda theta, X: (X @ theta > 0) * 1.0).passed
+    (('theta', 'X'), 4)
+    >>> run_spec(spec, lambda theta, X: (X @ theta >= 0) * 1.0).passed
     True
+    >>> run_spec(spec, lambda theta, X: (X @ theta > 0) * 1.0).mistakes  # 0 where h is exactly 0.5
+    ('round_half_to_even',)
     """
     rng = np.random.default_rng(seed)
     theta, X, _ = logistic_data(rng, 12, 3)
     one, _one_X, _ = logistic_data(rng, 1, 3)
     big = (np.array([0.0, 1.0]), np.array([[1.0, 1000.0], [1.0, -1000.0], [1.0, 2.0], [1.0, -3.0]]))
+    # theta = 0 puts every z exactly at 0, h exactly at 0.5: the rule says 1 (np.round says 0).
     cases = (Case("random data (12 samples)", (theta, X)), Case("one sample", (one, _one_X)),
+             Case("theta = 0: every z exactly 0", (np.zeros_like(theta), X)),
              Case("|z| = 1000", big, extreme=True))
     return Spec("predict_binary", cases, v.predict_binary, tuple(mistakes_for("predict_binary")),
                 names=("p",), arg_names=("theta", "X"))

@@ -14,6 +14,11 @@ __all__ = ["COURSE_CATALOGUE", "cost_gradient_mistakes"]
 
 _COLUMN = ("h is a column (m, 1) while y is (m,), so h - y broadcasts to an (m, m) matrix: keep h and y "
            "1-D (sigmoid(X @ theta) with theta of shape (n+1,)) or make both columns.")
+_AS_COLUMN = ("The gradient is a column of shape (n+1, 1); return it 1-D, shape (n+1,) like theta (keep h and y "
+              "1-D, or grad.ravel()): scipy.optimize.minimize needs a 1-D gradient.")
+_F_ORDER = ("nn_params is unrolled in column-major order (order='F', MATLAB's): this exercise unrolls row by row, "
+            "C order: Theta1 = nn_params[:n_h * (n_in + 1)].reshape(n_h, n_in + 1), and the gradient "
+            "np.concatenate([Theta1_grad.ravel(), Theta2_grad.ravel()]).")
 _PROBABILITIES = "It returns probabilities; predict returns labels (0/1, or the class of the largest score)."
 COURSE_CATALOGUE = [
     Mistake("log_sigmoid_of_one_minus_z", "cost", "log(sigmoid(1 - z)) is not log(1 - sigmoid(z)): the "
@@ -21,9 +26,16 @@ COURSE_CATALOGUE = [
     Mistake("column_vector_broadcast", "cost", _COLUMN, v.cost_column_vector),
     Mistake("column_vector_broadcast", "cost", _COLUMN, v.cost_column_vector_mean),
     Mistake("column_vector_broadcast", "gradient", _COLUMN, v.gradient_column_vector),
+    Mistake("gradient_as_column", "gradient", _AS_COLUMN, v.gradient_as_column),
     Mistake("returns_probabilities", "predict_binary", _PROBABILITIES + " Threshold at 0.5.",
             v.predict_binary_probabilities),
     Mistake("unstable_sigmoid", "predict_binary", _UNSTABLE, v.predict_binary_naive),
+    Mistake("round_half_to_even", "predict_binary", "At exactly h = 0.5 (z = 0) it predicts 0: np.round rounds "
+            "halves to even (np.round(0.5) is 0), as does h > 0.5; the rule is h >= 0.5 -> 1, so use "
+            "(h >= 0.5).astype(int).", v.predict_binary_rounded),
+    Mistake("threshold_without_sigmoid", "predict_binary", "It compares z = X @ theta with 0.5, without the "
+            "sigmoid: predict 1 where sigmoid(X @ theta) >= 0.5, which is where X @ theta >= 0.",
+            v.predict_binary_z_threshold),
     Mistake("unstable_sigmoid", "predict_network", _UNSTABLE, v.predict_network_naive),
     Mistake("unstable_sigmoid", "predict_one_vs_all", _UNSTABLE, v.predict_one_vs_all_naive),
     Mistake("returns_probabilities", "predict_one_vs_all", _PROBABILITIES + " Take the argmax over axis 1.",
@@ -52,6 +64,12 @@ COURSE_CATALOGUE = [
             "0..K-1 where this exercise numbers the classes 1..K (use np.eye(K)[y - 1]).", v.nn_labels_from_zero),
     Mistake("log_of_zero", "nn_cost", LOG_OF_ZERO + " or clip h.", v.nn_log_of_zero),
     Mistake("unstable_sigmoid", "nn_cost", _UNSTABLE, v.nn_unstable_sigmoid),
+    Mistake("column_major_unroll", "nn_cost", _F_ORDER, v.nn_column_major),
+    Mistake("column_major_unroll", "nn_cost", _F_ORDER, v.nn_column_major_unroll),
+    Mistake("column_major_unroll", "nn_cost", _F_ORDER, v.nn_column_major_gradient),
+    Mistake("gradient_as_column", "nn_cost", "The gradient is a column of shape (N, 1); unroll it 1-D, like "
+            "nn_params (np.concatenate of the ravelled gradients): scipy.optimize.minimize needs a 1-D gradient.",
+            v.nn_gradient_column),
 ]
 
 
@@ -72,7 +90,7 @@ def cost_gradient_mistakes(catalogue):
     >>> from minilr.exercises.judging.course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes
     >>> pairs = cost_gradient_mistakes(COURSE_CATALOGUE)
     >>> sorted({mk.key for mk in pairs})
-    ['column_vector_broadcast', 'log_sigmoid_of_one_minus_z']
+    ['column_vector_broadcast', 'gradient_as_column', 'log_sigmoid_of_one_minus_z']
     >>> {mk.exercise for mk in pairs}
     {'cost_gradient'}
     """

@@ -1,39 +1,71 @@
 r"""Checks judged by properties, not by equal outputs: one-vs-all training and a random initialisation.
 
-``oneVsAll(X, y, num_labels, lambda_) -> all_theta`` has no single right
-answer (each student's optimiser stops somewhere else), so it is judged by
-the regularised cost its K classifiers reach on the training data,
+One one-vs-all judge serves the course's ``oneVsAll(X, y, num_labels,
+lambda_)``, the lesson's ``one_vs_all(X, y, l, K)`` and minilr's
+``train_one_vs_all(X, y, num_labels, lam)``; their conventions (``X`` with
+its column of ones or not, the first label, the order of the arguments) are
+parameters. A trained ``all_theta`` has no single right answer (each
+student's optimiser stops somewhere else), so it is judged by the
+regularised cost its K classifiers reach on the training data,
 
 .. math::
     J(\Theta) = \sum_{k} J_k(\theta_k), \quad
     J_k(\theta) = \text{the logistic cost of } \theta \text{ on } (X, [y = k]),
 
 which must close at least 98% of the gap between the zero start and the
-optimum. ``randInitializeWeights(L_in, L_out)`` is judged by its shape
-(L_out, 1 + L_in), its range [-0.12, 0.12] and that no two hidden units
-start alike (zero or symmetric initialisation never breaks the symmetry).
+optimum. When it does not, the same test against each catalogued wrong
+problem (labels off by one, "not k" as the positive class, the bias
+penalised) names the mistake. ``randInitializeWeights(L_in, L_out)`` is
+judged by its shape (L_out, 1 + L_in), its range [-0.12, 0.12] and that no
+two hidden units start alike (zero or symmetric initialisation never
+breaks the symmetry).
 """
 
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 
-from ...losses import regularized_cost, regularized_gradient
+from .catalogue import RETURNS_LIST
 from .compare import as_arrays
-from .runner import Case, CheckResult, Spec, call_failure
+from .lesson_mistakes import fit_logistic, logistic_cost
+from .mistakes import mistakes_for
+from .runner import Case, CheckResult, Spec, call_failure, run_spec
 
-__all__ = ["one_vs_all_spec", "rand_initialize_weights_spec", "EPSILON_INIT", "GAP"]
+__all__ = ["one_vs_all_spec", "check_train_one_vs_all", "rand_initialize_weights_spec", "expecting",
+           "EPSILON_INIT", "GAP"]
 
 EPSILON_INIT = 0.12
 GAP = 0.02  # the share of the reducible cost a trained one-vs-all may leave
 
+# Verdicts about the form of the answer, where the student needs to hear what the form should be.
+FORM_KEYS = frozenset({"wrong_type", "wrong_shape", "returned_none", "not_a_function"})
 
-def _ova_data(seed, m, n, K, first_label):
+
+def expecting(result, expected):
+    """The result, with ``Expected <expected>.`` added when the answer had the wrong form.
+
+    Examples
+    --------
+    >>> from minilr.exercises.judging.judges import expecting
+    >>> from minilr.exercises.judging.runner import CheckResult
+    >>> result = CheckResult("f", False, "It returned str, not numbers.", ("wrong_type",))
+    >>> expecting(result, "one float").diagnosis
+    'It returned str, not numbers. Expected one float.'
+    """
+    if FORM_KEYS & set(result.mistakes):
+        return replace(result, diagnosis=f"{result.diagnosis} Expected {expected}.")
+    return result
+
+
+def _ova_data(seed, m, n, K, first_label, imbalance=0.0):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(m, n))
     W = rng.normal(scale=1.5, size=(n, K))
-    y = np.argmax(X @ W + rng.gumbel(size=(m, K)), axis=1) + first_label  # noisy: a finite optimum
-    return X, y
+    # Noisy (a finite optimum), the later classes rarer when imbalanced (where a penalised bias shows).
+    y = np.argmax(X @ W + np.linspace(0.0, -imbalance, K) + rng.gumbel(size=(m, K)), axis=1)
+    y[:K] = np.arange(K)  # every class present
+    return X, y + first_label
 
 
 def one_vs_all_spec(seed=0, *, first_label=0, ones_in_X=False):
@@ -49,33 +81,72 @@ def one_vs_all_spec(seed=0, *, first_label=0, ones_in_X=False):
     (60, 4)
     """
     cases = []
-    for name, m, n, K, lam in [("3 classes, 60 samples, lam=0.1", 60, 3, 3, 0.1),
-                               ("4 classes, 80 samples, lam=1", 80, 2, 4, 1.0)]:
-        X, y = _ova_data(seed + K, m, n, K, first_label)
+    for name, m, n, K, lam, imbalance in [("3 classes, 60 samples, lam=0.1", 60, 3, 3, 0.1, 0.0),
+                                          ("4 classes, 80 samples, lam=1", 80, 2, 4, 1.0, 0.0),
+                                          ("3 classes, two of them rare, 30 samples, lam=3", 30, 2, 3, 3.0, 2.0)]:
+        X, y = _ova_data(seed + K + 10 * (imbalance > 0), m, n, K, first_label, imbalance)
         if ones_in_X:
             X = np.column_stack([np.ones(m), X])
         cases.append(Case(name, (X, y, K, lam)))
-    return Spec("one_vs_all", tuple(cases), None, (), {"first_label": first_label, "ones_in_X": ones_in_X},
-                names=("all_theta",), arg_names=("X", "y", "K", "lam"), judge=_judge_one_vs_all)
+    return Spec("one_vs_all", tuple(cases), None, tuple(mistakes_for("train_one_vs_all")),
+                {"first_label": first_label, "ones_in_X": ones_in_X}, names=("all_theta",),
+                arg_names=("X", "y", "K", "lam"), judge=_judge_one_vs_all, finish=_expected_form)
 
 
-def _costs(all_theta, X1, y, labels, lam):
-    return sum(regularized_cost(theta, X1, (y == c) * 1.0, lam) for theta, c in zip(all_theta, labels))
+def _expected_form(result):
+    return expecting(result, "all_theta, an array of shape (K, n+1): one row per class, column 0 the bias")
+
+
+def check_train_one_vs_all(fn, *, timeout=10.0, seed=0):
+    r"""Check a student's ``train_one_vs_all(X, y, num_labels, lam) -> all_theta``.
+
+    Parameters
+    ----------
+    fn : callable
+        ``X`` of shape (m, n) *without* the column of ones, ``y`` of shape
+        (m,) with integer labels 0..K-1, ``num_labels`` = K, ``lam >= 0``.
+        Returns ``all_theta`` of shape (K, n+1): row k is the regularised
+        logistic classifier of class k against the rest, its column 0 the
+        (unpenalised) bias.
+    timeout : float, default=10.0
+    seed : int, default=0
+
+    Returns
+    -------
+    CheckResult
+        Judged by the cost its classifiers reach (:func:`one_vs_all_spec`):
+
+        .. math::
+            J_k(\theta_k) = \frac1m \sum_i [\log(1 + e^{z_i}) - [y_i = k] z_i]
+                            + \frac{\lambda}{2m} \sum_{j \ge 1} \theta_{kj}^2
+
+        Diagnoses ``missing_ones_column``, ``labels_off_by_one``, ``wrong_class_compared``,
+        ``bias_regularized``, ``returns_list``.
+
+    Examples
+    --------
+    >>> from minilr.exercises import check_train_one_vs_all
+    >>> check_train_one_vs_all(lambda X, y, num_labels, lam: None).mistakes
+    ('returned_none',)
+    """
+    return run_spec(replace(one_vs_all_spec(seed), exercise="train_one_vs_all"), fn, timeout=timeout)
+
+
+def _total(all_theta, X1, targets, lam, bias_penalised):
+    with np.errstate(all="ignore"):
+        return sum(logistic_cost(theta, X1, t, lam, bias_penalised)[0] for theta, t in zip(all_theta, targets))
+
+
+def _targets(y, labels, shift=0, inverted=False):
+    return [((y == c + shift) != inverted).astype(float) for c in labels]
 
 
 @lru_cache(maxsize=64)
-def _optimum(X1_bytes, shape, y_bytes, labels, lam):
-    """The least one-vs-all cost (one L-BFGS fit per class), cached across students."""
-    from scipy.optimize import minimize  # lazily: only one-vs-all needs it
-
+def _optimum(X1_bytes, shape, y_bytes, labels, lam, shift=0, inverted=False, bias_penalised=False):
+    """The least cost of a one-vs-all problem (right or catalogued wrong), cached across students."""
     X1, y = np.frombuffer(X1_bytes).reshape(shape), np.frombuffer(y_bytes, dtype=np.int64)
-    total = 0.0
-    for c in labels:
-        yc = (y == c) * 1.0
-        fit = minimize(lambda t: (regularized_cost(t, X1, yc, lam), regularized_gradient(t, X1, yc, lam)),
-                       np.zeros(shape[1]), jac=True, method="L-BFGS-B", options={"gtol": 1e-10, "ftol": 1e-14})
-        total += fit.fun
-    return total
+    fits = [fit_logistic(X1, t, lam, bias_penalised) for t in _targets(y, labels, shift, inverted)]
+    return _total(fits, X1, _targets(y, labels, shift, inverted), lam, bias_penalised)
 
 
 def _judge_one_vs_all(spec, calls, timeout):
@@ -97,39 +168,52 @@ def _judge_one_vs_all(spec, calls, timeout):
                          f"{(K, X1.shape[1])}: add the column of ones to X (np.column_stack([np.ones(m), X])) "
                          "so that each classifier has its bias theta[0].")
         if A.shape != (K, X1.shape[1]):
-            return _fail(spec, case, "wrong_shape", f"all_theta has shape {A.shape}, not {(K, X1.shape[1])} "
-                         "(one row per class, the bias first).")
+            return _fail(spec, case, "wrong_shape", f"all_theta has shape {A.shape}, not (K, n+1) = "
+                         f"{(K, X1.shape[1])} (one row per class, the bias first).")
         if not np.all(np.isfinite(A)):
             return _fail(spec, case, "not_finite", "all_theta holds NaN or infinity.")
-        found = _shortfall(A, X1, y, K, lam, first_label)
-        if found is not None:
-            return _fail(spec, case, *found)
+        found = [("returns_list", RETURNS_LIST)] if isinstance(call.value, list) else []
+        found += _shortfall(A, X1, y, K, lam, first_label, spec.mistakes)
+        if found:
+            return _fail(spec, case, *zip(*found))
     return CheckResult(spec.exercise, True, f"all {n} cases reach the least one-vs-all cost.", (), None, 0.0, n)
 
 
-def _shortfall(A, X1, y, K, lam, first_label):
-    """``(key, sentence)`` if the classifiers' cost is too far above the optimum, else None."""
+def _shortfall(A, X1, y, K, lam, first_label, mistakes):
+    """``[(key, sentence)]``: the catalogued problem the classifiers solve instead, or how far off they are."""
     labels = tuple(range(first_label, first_label + K))
-    key = (X1.tobytes(), X1.shape, np.asarray(y, dtype=np.int64).tobytes())
-    best, start = _optimum(*key, labels, lam), K * np.log(2.0)
-    reached = _costs(A, X1, y, labels, lam)
-    if reached <= best + GAP * (start - best) + 1e-9:
-        return None
-    for shift in (1, -1):  # trained on y == k + 1 (MATLAB's labels) where the classes are k
-        shifted = tuple(c + shift for c in labels)
-        if _costs(A, X1, y, shifted, lam) <= _optimum(*key, shifted, lam) + GAP * (start - best) + 1e-9:
-            return "labels_off_by_one", (f"The labels are off by one: row k of all_theta classifies label "
-                                         f"{first_label}+k{shift:+d}; this exercise numbers the classes "
-                                         f"{labels[0]}..{labels[-1]}, row k for label {first_label}+k.")
+    key = (X1.tobytes(), X1.shape, np.asarray(y, dtype=np.int64).tobytes(), labels, lam)
+    start = K * np.log(2.0)  # every problem's cost at theta = 0
+
+    def solves(**knobs):
+        best = _optimum(*key, **knobs)
+        reached = _total(A, X1, _targets(y, labels, knobs.get("shift", 0), knobs.get("inverted", False)), lam,
+                         knobs.get("bias_penalised", False))
+        return reached <= best + GAP * (start - best) + 1e-9, reached, best
+
+    right, reached, best = solves()
+    if right:
+        return []
+    for mk in mistakes:
+        knobs = {k: v for k, v in getattr(mk.variant, "keywords", {}).items() if k != "ones"}
+        if knobs and solves(**knobs)[0]:
+            if mk.key != "labels_off_by_one":
+                return [(mk.key, mk.message)]
+            shift = knobs["shift"]
+            return [(mk.key, f"The labels are off by one: row k of all_theta classifies label {first_label}+k"
+                             f"{shift:+d}; this exercise numbers the classes {labels[0]}..{labels[-1]}, row k for "
+                             f"label {first_label}+k.")]
     closed = (start - reached) / (start - best)  # a share, not the hidden case's optimum itself
-    return "wrong_value", (f"Its classifiers close only {closed:.0%} of the gap between the zero start and the "
-                           f"least one-vs-all cost (at least {1 - GAP:.0%} is needed): check the cost it "
-                           "minimises and that the optimiser runs long enough.")
+    return [("wrong_value", f"Its classifiers close only {closed:.0%} of the gap between the zero start and the "
+                            f"least one-vs-all cost (at least {1 - GAP:.0%} is needed): check the cost it "
+                            "minimises and that the optimiser runs long enough.")]
 
 
-def _fail(spec, case, key, sentence):
-    return CheckResult(spec.exercise, False, f"{sentence} [case '{case.name}']", (key,), case.name, np.inf,
-                       len(spec.cases))
+def _fail(spec, case, keys, sentences):
+    keys, sentences = ((keys,), (sentences,)) if isinstance(keys, str) else (keys, sentences)
+    lines = [f"{k}: {s} [case '{case.name}']" for k, s in zip(keys, sentences)]
+    text = lines[0].split(": ", 1)[1] if len(lines) == 1 else "\n".join(lines)
+    return CheckResult(spec.exercise, False, text, tuple(keys), case.name, np.inf, len(spec.cases))
 
 
 def rand_initialize_weights_spec(seed=0):

@@ -15,12 +15,14 @@ Signatures (the same as the student's functions):
 * f1_score: ``(y_true, y_pred) -> float``
 """
 
+from functools import partial
+
 import numpy as np
 from scipy.optimize import minimize
 
 from ...functions import logsumexp, sigmoid
 from ...functions import softplus_and_sigmoid as _softplus_and_sigmoid
-from .catalogue import Mistake
+from .catalogue import RETURNS_LIST, Mistake
 
 __all__ = ["LESSON_CATALOGUE", "fit_logistic", "logistic_cost"]
 
@@ -32,14 +34,14 @@ def logistic_cost(theta, X, t, lam, bias_penalised=False):
     .. math::
         J = \frac1m \sum_i [\log(1 + e^{z_i}) - t_i z_i] + \frac{\lambda}{2m} \sum_{j \ge 1} \theta_j^2
 
-    rExamples
-    r--------
-    r>>> from minilr.exercises.judging.lesson_mistakes import logistic_cost
-    r>>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
-    r>>> J, grad = logistic_cost(np.zeros(2), X, np.array([0.0, 1.0]), lam=0.0)
-    r>>> round(float(J), 4), grad.tolist()
-    r(0.6931, [0.0, -0.25])
-    r"""
+    Examples
+    --------
+    >>> from minilr.exercises.judging.lesson_mistakes import logistic_cost
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> J, grad = logistic_cost(np.zeros(2), X, np.array([0.0, 1.0]), lam=0.0)
+    >>> round(float(J), 4), grad.tolist()
+    (0.6931, [0.0, -0.25])
+    """
     m = X.shape[0]
     z = X @ theta
     softplus, h = _softplus_and_sigmoid(z)
@@ -70,24 +72,26 @@ def _with_ones(X):
     return np.column_stack([np.ones(X.shape[0]), X])
 
 
-def ova_ones_column_forgotten(X, y, num_labels, lam):
-    return np.array([fit_logistic(X, (y == k).astype(float), lam) for k in range(num_labels)])
+def one_vs_all_fit(X, y, num_labels, lam, *, shift=0, inverted=False, bias_penalised=False, ones=True):
+    """``all_theta`` (K, n+1) fitted class by class, labels 0..K-1, with a knob for each catalogued mistake.
+
+    The one-vs-all judge (:mod:`minilr.exercises.judging.judges`) reads the knobs of the catalogue's
+    variants (``functools.partial`` of this function) to know which wrong problem each one solves.
+
+    Examples
+    --------
+    >>> from minilr.exercises.judging.lesson_mistakes import one_vs_all_fit
+    >>> X, y = np.array([[-1.0], [0.0], [1.0], [2.0]]), np.array([0, 1, 0, 1])
+    >>> one_vs_all_fit(X, y, 2, 1.0).shape, one_vs_all_fit(X, y, 2, 1.0, ones=False).shape
+    ((2, 2), (2, 1))
+    """
+    X1 = _with_ones(X) if ones else X
+    targets = [(y == k + shift) != inverted for k in range(num_labels)]
+    return np.array([fit_logistic(X1, t.astype(float), lam, bias_penalised) for t in targets])
 
 
-def ova_labels_from_one(X, y, num_labels, lam):
-    X1 = _with_ones(X)
-    return np.array([fit_logistic(X1, (y == k + 1).astype(float), lam) for k in range(num_labels)])
-
-
-def ova_labels_inverted(X, y, num_labels, lam):
-    X1 = _with_ones(X)
-    return np.array([fit_logistic(X1, (y != k).astype(float), lam) for k in range(num_labels)])
-
-
-def ova_bias_regularized(X, y, num_labels, lam):
-    X1 = _with_ones(X)
-    return np.array([fit_logistic(X1, (y == k).astype(float), lam, bias_penalised=True)
-                     for k in range(num_labels)])
+def ova_as_list(X, y, num_labels, lam):
+    return list(one_vs_all_fit(X, y, num_labels, lam))  # all_theta.append(theta) in a loop
 
 
 # ------------------------------------------------------------------ softmax cost
@@ -113,6 +117,12 @@ def _log_P(Z):
 def softmax_cost_no_max_subtraction(Theta, X, y, lam):
     m, Z, Y = _softmax_parts(Theta, X, y)
     E = np.exp(Z)  # overflows to inf at large Z: inf / inf = NaN
+    return _softmax_from(np.log(E / E.sum(axis=1, keepdims=True)), Y, Theta, X, lam, m)
+
+
+def softmax_cost_log_of_zero(Theta, X, y, lam):
+    m, Z, Y = _softmax_parts(Theta, X, y)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))  # stable, but P underflows to exactly 0: log(0)
     return _softmax_from(np.log(E / E.sum(axis=1, keepdims=True)), Y, Theta, X, lam, m)
 
 
@@ -299,19 +309,25 @@ _TINY_EPS = ("Rounding dominates: with an eps this small, f(theta + eps) - f(the
              "use eps around 1e-5, and the eps you are given.")
 
 LESSON_CATALOGUE = [
-    Mistake("ones_column_forgotten", "train_one_vs_all", "The column of ones is missing: add it to X "
-            "before training, so that all_theta has shape (K, n+1) and column 0 is each classifier's bias.",
-            ova_ones_column_forgotten),
-    Mistake("wrong_class_compared", "train_one_vs_all", "Classifier k is trained on the wrong class: its "
-            "targets are y == k + 1 (labels counted from 1); here labels run 0..K-1, so use y == k.",
-            ova_labels_from_one),
+    Mistake("missing_ones_column", "train_one_vs_all", "The column of ones is missing: add it to X before "
+            "training, so that all_theta has shape (K, n+1) and column 0 is each classifier's bias.",
+            partial(one_vs_all_fit, ones=False)),
+    Mistake("labels_off_by_one", "train_one_vs_all", "The labels are off by one: classifier k is trained on "
+            "y == k + 1 (labels counted from 1); here the classes are 0..K-1, so its targets are y == k.",
+            partial(one_vs_all_fit, shift=1)),
+    Mistake("labels_off_by_one", "train_one_vs_all", "The labels are off by one: classifier k is trained on "
+            "y == k - 1; row k of all_theta is the classifier of the k-th class.", partial(one_vs_all_fit, shift=-1)),
     Mistake("wrong_class_compared", "train_one_vs_all", "Classifier k is trained on 'not k' (y != k): "
-            "its positive class must be k, so the targets are (y == k).", ova_labels_inverted),
+            "its positive class must be k, so the targets are (y == k).", partial(one_vs_all_fit, inverted=True)),
     Mistake("bias_regularized", "train_one_vs_all", "lam is applied to the bias too: the penalty and "
-            "its gradient leave theta[0] out.", ova_bias_regularized),
+            "its gradient leave theta[0] out.", partial(one_vs_all_fit, bias_penalised=True)),
+    Mistake("returns_list", "train_one_vs_all", RETURNS_LIST, ova_as_list),
     Mistake("softmax_no_max_subtraction", "softmax_cost", "Softmax without max-subtraction: exp(Z) "
             "overflows at large Z (inf / inf = NaN); subtract each row's max first, or compute the cost "
             "from log-sum-exp.", softmax_cost_no_max_subtraction),
+    Mistake("log_of_zero", "softmax_cost", "log(0): the max is subtracted, but at large |z| a probability "
+            "underflows to exactly 0 and log(P) is -inf (NaN after 0 * -inf); take log P = Z - max - "
+            "log(sum(exp(Z - max))) (log-sum-exp), never the log of P.", softmax_cost_log_of_zero),
     Mistake("one_hot_transposed", "softmax_cost", "The one-hot target is transposed: Y has one row per "
             "sample and one column per class, shape (m, K), like P (np.eye(K)[y], not np.eye(K)[:, y]).",
             softmax_cost_one_hot_transposed),

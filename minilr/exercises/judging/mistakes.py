@@ -349,9 +349,9 @@ CATALOGUE = [
 
 # Found by the checkers themselves rather than by a wrong variant: an input changed in place, a
 # random initialisation that is symmetric or out of its range, one-vs-all without the bias column,
-# a function that fails through another exercise's function it calls.
+# a function that fails through another exercise's function it calls, an np.matrix or a list returned.
 DETECTED_KEYS = ("mutates_input", "symmetric_initialization", "wrong_range", "missing_ones_column",
-                 "depends_on_broken")
+                 "depends_on_broken", "np_matrix", "returns_list")
 
 
 def mistakes_for(exercise):

@@ -9,6 +9,7 @@ not, labels 0..K-1 or 1..K). A course's own profile, ``course.toml``::
 
     name = "course"          # records say "course:cost"; default: the file's name
     strict = false           # a fragile answer (textbook sigmoid) keeps its points
+    support = ["utils.py", "Data"]   # the course's files, beside every submission (relative to this file)
 
     [exercises.sigmoid]
     check = "sigmoid"
@@ -148,6 +149,7 @@ class Profile:
     exercises: tuple
     strict: bool = False
     source: str = field(default="built-in", compare=False)
+    support: tuple = field(default=(), compare=False)  # the course's files (paths), placed beside submissions
 
     def exercise(self, name):
         return next(e for e in self.exercises if e.name == name)
@@ -267,10 +269,15 @@ def _line(text, table, key=None):
 
 def _from_toml(data, text, path):
     allowed = {"check", "function", "args", "params", "points", "ones_column", "first_label"}
-    unknown_top = set(data) - {"name", "strict", "exercises", "description"}
+    unknown_top = set(data) - {"name", "strict", "exercises", "description", "support"}
     if unknown_top:
         raise ProfileError(f"{path}: unknown key '{sorted(unknown_top)[0]}' (allowed at the top: name, strict, "
-                           "description, and [exercises.NAME] tables).")
+                           "description, support, and [exercises.NAME] tables).")
+    support = data.get("support", [])
+    if not isinstance(support, list) or not all(isinstance(p, str) for p in support):
+        line = next(i + 1 for i, t in enumerate(text.splitlines()) if t.replace(" ", "").startswith("support="))
+        raise ProfileError(f"{path}, line {line}: support must be a list of paths "
+                           "(relative to the profile), e.g. support = [\"utils.py\"].")
     tables = data.get("exercises")
     if not isinstance(tables, dict) or not tables:
         raise ProfileError(f"{path}: no exercises: add at least one [exercises.NAME] table with a `check`.")
@@ -285,7 +292,8 @@ def _from_toml(data, text, path):
             raise ProfileError(f"{path}, line {_line(text, f'exercises.{name}', key)}: unknown key '{key}' in "
                                f"[exercises.{name}] (allowed: {', '.join(sorted(allowed))}).")
         exercises.append(_toml_exercise(name, table, where, text, path))
-    return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path))
+    return Profile(str(data.get("name", path.stem)), tuple(exercises), bool(data.get("strict", False)), str(path),
+                   tuple(str(path.parent / p) for p in support))
 
 
 def _toml_exercise(name, table, where, text, path):
@@ -379,8 +387,8 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     --------
     >>> import numpy as np
     >>> result = check_exercise(lambda z: 1 / (1 + np.exp(-np.asarray(z, float))), "sigmoid", profile="ex2")
-    >>> result.passed, result.fragile
-    (False, True)
+    >>> result.passed, result.fragile, result.scored
+    (False, True, 'fragile, full points in this profile')
     """
     from .runner import run_spec
 
@@ -388,7 +396,10 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     names = [e.name for e in profile.exercises]
     if exercise not in names:
         raise ProfileError(f"profile '{profile.name}' has no exercise '{exercise}'; it has {', '.join(names)}.")
-    return run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout, profile=profile)
+    from dataclasses import replace
+
+    result = run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout, profile=profile)
+    return replace(result, strict=profile.strict)  # the text and the badge say how a fragile answer is scored
 
 
 def assert_passes(result, *, strict=True, profile=None):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .catalogue import NP_MATRIX
 from .calls import Call, call_quietly, call_with_limits, changed_arguments  # noqa: F401
 from .compare import ATOL, RTOL, all_finite, as_arrays, error_between, evidence, same, shapes  # noqa: F401
 from .depends import blame, without_broken
@@ -63,6 +64,10 @@ class CheckResult:
         True when the values were right on every ordinary case and only the
         extreme cases failed, by overflowing or returning NaN or inf (the
         textbook ``1 / (1 + np.exp(-z))``). ``passed`` is False then.
+    strict : bool
+        Whether the profile it was checked under scores a fragile answer as a
+        failure (minilr's own checks do; the course profiles do not). The text
+        and the notebook's badge both say ``FRAGILE`` and how it is scored.
 
     Examples
     --------
@@ -91,6 +96,7 @@ class CheckResult:
     n_cases: int = 0
     warnings: tuple = field(default=())
     fragile: bool = False
+    strict: bool = True
 
     def __bool__(self):
         return self.passed
@@ -100,10 +106,23 @@ class CheckResult:
         """The first diagnosed mistake's key, or None."""
         return self.mistakes[0] if self.mistakes else None
 
+    @property
+    def verdict(self):
+        """``"pass"``, ``"fragile"`` or ``"fail"``: what the text and the badge both say."""
+        return "pass" if self.passed else "fragile" if self.fragile else "fail"
+
+    @property
+    def scored(self):
+        """How a fragile answer is scored under its profile ("" for any other)."""
+        if not self.fragile or self.passed:
+            return ""
+        return "fragile, scored as a failure in this profile" if self.strict else "fragile, full points in this profile"
+
     def __str__(self):
         if self.passed:
             return f"PASS {self.exercise}: {self.diagnosis}"
-        head = f"FAIL {self.exercise} [{', '.join(self.mistakes)}]:"
+        head = f"{self.verdict.upper()} {self.exercise} [{', '.join(self.mistakes)}]"
+        head += f" ({self.scored}):" if self.scored else ":"
         lines = self.diagnosis.splitlines()
         if len(lines) == 1 and not self.diagnosis.startswith(f"{self.mistake}: "):
             return f"{head} {self.diagnosis}"  # a check that stopped early: one sentence
@@ -284,12 +303,23 @@ def run_check(exercise, fn, cases, reference, mistakes, timeout=10.0, options=No
         at = len(keys) if keys else 0
         keys.insert(at, "mutates_input")
         lines.insert(at, _mutation_line(changed[0], arg_names))
+    matrix = next((s for s in seen if _holds_matrix(s.call.value)), None)
+    if matrix is not None and not matrix.ok:  # its 2-D shape explains the shape keys: one cause, one key
+        keys[:] = ["np_matrix", *(k for k in keys if k not in ("wrong_shape", "gradient_as_column"))]
+        lines[:] = [diagnosis_line("np_matrix", NP_MATRIX, matrix.case.name),
+                    *(x for x in lines if x.split(":")[0] in keys)]
     worst = max(failing, key=lambda s: s.error) if failing else changed[0]
     fragile = not changed and not ordinary and _fragile(seen)
     if fragile:
         lines.insert(0, "Right values on every ordinary case, but not at the extreme inputs:")
     return CheckResult(exercise, False, "\n".join(lines), tuple(dict.fromkeys(keys)), worst.case.name,
                        worst.error, n, tuple(emitted), fragile)
+
+
+def _holds_matrix(value):
+    """Did the student return an np.matrix (or a tuple holding one)?"""
+    parts = value if isinstance(value, tuple) else (value,)
+    return any(isinstance(p, np.matrix) for p in parts)
 
 
 def _fragile(seen):
@@ -307,9 +337,10 @@ def _fragile(seen):
 def _mutation_line(s, arg_names):
     i = s.call.mutated[0]
     name = f"`{arg_names[i]}`" if arg_names and i < len(arg_names) else f"argument {i + 1}"
-    return diagnosis_line("mutates_input", f"It changes its input {name} in place (e.g. `temp = theta; "
-                          "temp[0] = 0` changes theta too: an optimiser calling it then never moves that "
-                          "entry); work on a copy, `temp = theta.copy()`.", s.case.name)
+    return diagnosis_line("mutates_input", f"It changes its input {name} in place (`theta -= ...`, or "
+                          "`temp = theta; temp[0] = 0`, which changes theta too): the caller's array is "
+                          "no longer the one it passed; work on a copy (`theta = theta - ...`, "
+                          "`temp = theta.copy()`).", s.case.name)
 
 
 # Filled in by minilr.exercises.judging.profiles, which knows the assignments and imports this module (never the

@@ -74,6 +74,12 @@ def cost_column_vector_mean(theta, X, y, lam):
     return -np.mean(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z)) + lam / (2 * m) * penalty(theta)
 
 
+def gradient_as_column(theta, X, y, lam):
+    m = X.shape[0]
+    h = sigmoid(X @ theta).reshape(-1, 1)
+    return X.T @ (h - y.reshape(-1, 1)) / m + (lam / m * bias_zeroed(theta)).reshape(-1, 1)  # (n+1, 1)
+
+
 def gradient_column_vector(theta, X, y, lam):
     m = X.shape[0]
     h = sigmoid(X @ theta).reshape(-1, 1)
@@ -88,6 +94,14 @@ def predict_binary(theta, X):
 
 def predict_binary_naive(theta, X):
     return (_naive(X @ theta) >= 0.5).astype(float)
+
+
+def predict_binary_rounded(theta, X):
+    return np.round(sigmoid(X @ theta))  # round half to even: np.round(0.5) is 0
+
+
+def predict_binary_z_threshold(theta, X):
+    return (X @ theta >= 0.5).astype(float)  # z compared with 0.5: the sigmoid is missing
 
 
 def predict_network_naive(Theta1, Theta2, X, first_label=0):
@@ -166,19 +180,22 @@ def sigmoid_gradient_naive(z):
 
 
 # ------------------------------------------------------------------ the network's cost
-def _unroll(nn_params, n_in, n_h, K):
-    Theta1 = np.reshape(nn_params[: n_h * (n_in + 1)], (n_h, n_in + 1))
-    Theta2 = np.reshape(nn_params[n_h * (n_in + 1):], (K, n_h + 1))
+def _unroll(nn_params, n_in, n_h, K, order="C"):
+    Theta1 = np.reshape(nn_params[: n_h * (n_in + 1)], (n_h, n_in + 1), order=order)
+    Theta2 = np.reshape(nn_params[n_h * (n_in + 1):], (K, n_h + 1), order=order)
     return Theta1, Theta2
 
 
 def nn_cost(nn_params, n_in, n_h, K, X, y, lam=0.0, first_label=0, *, bias_penalised=False,
-            penalty_over_m=True, mean=True, label_shift=0, data_term="logits"):
+            penalty_over_m=True, mean=True, label_shift=0, data_term="logits", unroll="C", ravel="C",
+            column=False):
     """The reference cost and gradient of ex4's network, with knobs for each mistake.
 
     ``data_term`` is ``"logits"`` (exact, never overflows), ``"log_h"`` (the
     textbook log of a stable sigmoid: log(0) at large ``|z|``) or ``"naive"``
-    (the textbook sigmoid, clipped).
+    (the textbook sigmoid, clipped). ``unroll`` and ``ravel`` are the orders
+    ``nn_params`` is reshaped and the gradient unrolled in (``"F"``: MATLAB's
+    column-major order); ``column`` returns the gradient as a column.
 
     Examples
     --------
@@ -194,7 +211,7 @@ def nn_cost(nn_params, n_in, n_h, K, X, y, lam=0.0, first_label=0, *, bias_penal
     >>> round(float(J), 4)
     1.3863
     """
-    Theta1, Theta2 = _unroll(np.asarray(nn_params, dtype=float), int(n_in), int(n_h), int(K))
+    Theta1, Theta2 = _unroll(np.asarray(nn_params, dtype=float), int(n_in), int(n_h), int(K), unroll)
     m = X.shape[0]
     labels = (np.asarray(y).astype(int).ravel() - first_label + label_shift) % int(K)
     Y = np.eye(int(K))[labels]
@@ -219,7 +236,8 @@ def nn_cost(nn_params, n_in, n_h, K, X, y, lam=0.0, first_label=0, *, bias_penal
     r = lam / (m if penalty_over_m else 1)
     G1[:, start:] += r * Theta1[:, start:]
     G2[:, start:] += r * Theta2[:, start:]
-    return J, np.concatenate([G1.ravel(), G2.ravel()])
+    grad = np.concatenate([G1.ravel(order=ravel), G2.ravel(order=ravel)])
+    return J, (grad.reshape(-1, 1) if column else grad)
 
 
 def _nn(**knobs):
@@ -236,3 +254,7 @@ nn_labels_from_one = _nn(label_shift=-1)  # np.eye(K)[y - 1]: MATLAB's 1..K on l
 nn_labels_from_zero = _nn(label_shift=1)
 nn_log_of_zero = _nn(data_term="log_h")
 nn_unstable_sigmoid = _nn(data_term="naive")
+nn_column_major = _nn(unroll="F", ravel="F")  # MATLAB's order, both ways
+nn_column_major_unroll = _nn(unroll="F")
+nn_column_major_gradient = _nn(ravel="F")
+nn_gradient_column = _nn(column=True)

@@ -8,16 +8,25 @@ ones whose parameter names agree most (case and underscores aside) win, so
 ``predict(theta, X)`` is ex2's, ``predict(X, All_Theta)`` the lesson's and
 ``predict(Theta1, Theta2, X)`` ex3's network.
 
-A submission *targets* a profile when one of its functions fits that
-profile only (``costFunction`` is ex2's, ``cost`` minilr's); a function
-several profiles share (``sigmoid``) is graded under each targeted profile
-that has it, under the first candidate (minilr first) when no profile is
-targeted, and not at all when the targeted profiles do not ask for it (a
-``sigmoid`` helper in an ex3 or ex4 submission). ``missing`` records are given only for the exercises of the
-targeted profiles (of the profile given, with ``--profile``).
+Without a profile, each submission is graded under *one* profile, the one
+its functions target: the profile with the most functions that fit it
+only (``costFunction`` is ex2's, ``cost`` minilr's), then with the most
+functions that fit it at all, then the first (minilr first). A function
+several profiles share (``sigmoid``) is graded once, under that profile,
+and not at all when it does not ask for it (a ``sigmoid`` helper in an ex3
+or ex4 submission). ``missing`` records are given only for the exercises
+of the profile a submission targets (of the profile given, with
+``--profile``); none when no function is any profile's own.
+
+The arguments are then matched by the parameters' names
+(:mod:`~minilr.exercises.reading.arguments`): ``one_vs_all(X, y,
+num_labels, lambda_)`` is called in its own order, not in the lesson's
+``(X, y, l, K)``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from .arguments import match_arguments
 
 __all__ = ["Assignment", "match_functions"]
 
@@ -34,8 +43,9 @@ class Assignment:
     """
 
     profile: object
-    exercise: object
+    exercise: object  # its ``args`` in the order of the student's parameters
     function: str  # the student's name for it
+    note: str = None  # for the record's message: the parameters' names could not say which argument is which
 
 
 def _norm(name):
@@ -93,19 +103,46 @@ def match_functions(functions, profiles, *, given=False):
         if fits:
             best = max(_score(e, params) for _, e in fits)
             candidates[name] = [(p, e) for p, e in fits if _score(e, params) == best]
-    targeted = list(profiles) if given else []
-    for fits in candidates.values():
-        owners = {p.name for p, _ in fits}
-        if len(owners) == 1 and fits[0][0] not in targeted:
-            targeted.append(fits[0][0])
-    targeted.sort(key=lambda p: [q.name for q in profiles].index(p.name))
-    chosen = {}
+    if given:
+        targeted, within = list(profiles), list(profiles)
+    else:
+        within = _one_profile(candidates, profiles)
+        targeted = [p for p in within if any({q.name for q, _ in fits} == {p.name} for fits in candidates.values())]
+    chosen, taken = {}, {}
     for name, fits in candidates.items():
-        within = [(p, e) for p, e in fits if p in targeted] or (fits[:1] if not targeted else [])
-        for p, e in within:
+        for p, e in fits:
+            if p not in within or taken.get((p.name, name), e.name) != e.name:
+                continue  # one exercise per function in a profile: never graded twice
             key = (p.name, e.name)
             # One function per exercise: the first of the exercise's accepted names that the file has.
             if key not in chosen or e.functions.index(name) < e.functions.index(chosen[key].function):
-                chosen[key] = Assignment(p, e, name)
+                chosen[key] = _assignment(p, e, name, functions[name])
+                taken[(p.name, name)] = e.name
     order = {(p.name, e.name): i for i, (p, e) in enumerate((p, e) for p in profiles for e in p.exercises)}
     return sorted(chosen.values(), key=lambda a: order[(a.profile.name, a.exercise.name)]), targeted
+
+
+def _one_profile(candidates, profiles):
+    """``[profile]``: the one a submission's functions target (or ``[]`` when none fits any)."""
+    names = [p.name for p in profiles]
+    owners = [{p.name for p, _ in fits} for fits in candidates.values()]
+    if not owners:
+        return []
+
+    def targeting(p):  # its own functions, then all it has, then the share of its exercises answered
+        own, answered = sum(o == {p.name} for o in owners), sum(p.name in o for o in owners)
+        return own, answered, answered / len(p.exercises) if own else 0, -names.index(p.name)
+
+    return [max(profiles, key=targeting)]
+
+
+def _assignment(profile, exercise, function, params):
+    """The student's ``function`` as ``exercise``, its arguments in the order its parameters' names say."""
+    order, decided = match_arguments(params[0], exercise.args, exercise.params)
+    note = None
+    if not decided:
+        note = (f"the parameter names of `{function}` ({', '.join(params[0][:len(exercise.args)])}) do not say "
+                f"which argument is which: it was called in the profile's order ({', '.join(exercise.args)})")
+    elif order != exercise.args:
+        exercise = replace(exercise, args=order)
+    return Assignment(profile, exercise, function, note)

@@ -9,20 +9,20 @@ files (``test_*.py``, ``*_test.py``): a course's tests and configuration
 beside the submissions, or a student's own tests (:func:`is_submission_file`).
 A file named on the command line is always graded.
 
-From each file, :func:`read_file` takes, with :mod:`ast`, the top-level
-functions (their names and parameter names, for matching them to an
-assignment) and the *chunks* that make them work: the ``def``\\ s, the
-imports and the module-level constants the functions use. A notebook is
-only ever run as these chunks (a cell that loads a data file, plots or
-trains is never needed to grade its functions); a ``.py`` file is imported
-whole and falls back to its chunks if its top level raises. A cell that
-does not parse is reported and skipped.
+From each file, :func:`read_file` takes the top-level functions (their
+names and parameter names, for matching them to an assignment) and the
+*chunks* that make them work: the ``def``\\ s, the imports and the
+module-level constants the functions use (:mod:`~minilr.exercises.reading.chunks`).
+Every file is read like a notebook, a ``.py`` file included, and only ever
+run as these chunks: a statement that loads a data file, plots or trains is
+never needed to grade its functions, and one that does not parse costs only
+itself. IPython's ``%magic`` and ``!shell`` lines are never run.
 """
 
-import ast
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .chunks import read_cells
 
 __all__ = ["Submission", "SourceFile", "find_submissions", "read_file", "NoSubmissions"]
 
@@ -62,17 +62,17 @@ class SourceFile:
     Examples
     --------
     >>> from minilr.exercises.reading.extract import SourceFile
-    >>> SourceFile("alice.py", "module").functions
+    >>> SourceFile("alice.py", "script").functions
     {}
     """
 
     path: str
-    kind: str  # "module" (.py, imported whole) or "chunks" (.ipynb)
-    source: str = ""
-    chunks: list = field(default_factory=list)  # (label, source) pairs
+    kind: str  # "script" (.py) or "notebook" (.ipynb): both are only ever run as their chunks
+    chunks: list = field(default_factory=list)  # (label, source, first line) of the statements to run
     functions: dict = field(default_factory=dict)  # name -> (params, n_required), params None if unknown
-    calls: dict = field(default_factory=dict)  # name of a function -> the names its body uses
+    calls: dict = field(default_factory=dict)  # name of a function -> the module-level names it uses
     notes: list = field(default_factory=list)
+    broken: dict = field(default_factory=dict)  # a function whose def does not parse -> why, with its line
     error: str = ""  # the file cannot be read at all
 
 
@@ -160,52 +160,10 @@ def find_submissions(paths):
     return found
 
 
-def _params(node):
-    a = node.args
-    positional = [p.arg for p in [*a.posonlyargs, *a.args]]
-    n_required = len(positional) - len(a.defaults)
-    return tuple(positional), n_required, a.vararg is not None
-
-
-def _names_used(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _scan(tree):
-    """Top-level functions, and the statements worth running: imports, defs, constants they use."""
-    functions, kept, constants, calls = {}, [], [], {}
-    body = list(tree.body)
-    for stmt in body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            kept.append(stmt)
-            for alias in stmt.names if isinstance(stmt, ast.ImportFrom) else ():
-                if alias.name != "*":  # `from scipy.special import expit as sigmoid`: a function
-                    functions.setdefault(alias.asname or alias.name, (None, 0, True))
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            kept.append(stmt)
-            if not isinstance(stmt, ast.ClassDef):
-                functions[stmt.name] = _params(stmt)
-                calls[stmt.name] = _names_used(stmt) - {stmt.name}
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            constants.append(stmt)
-    used = set().union(*(_names_used(s) for s in kept if not isinstance(s, (ast.Import, ast.ImportFrom))))
-    for stmt in constants:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-        if names & used:
-            kept.append(stmt)
-        value = stmt.value
-        if len(names) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, (ast.Name, ast.Attribute)):
-            functions.setdefault(targets[0].id, (None, 0, True))  # `sigmoid = expit`: parameters unknown
-        elif len(names) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, ast.Lambda):
-            functions.setdefault(targets[0].id, _params(value))
-    kept.sort(key=lambda s: s.lineno)
-    return functions, kept, calls
-
-
-def _strip_magics(source):
-    """IPython's ``%matplotlib inline`` and ``!pip install`` lines, commented out."""
-    return "\n".join("# " + line if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+def _strip_magics(source, indented=True):
+    """IPython's ``%matplotlib inline`` and ``!pip install`` lines, commented out (in a .py file: at column 0)."""
+    return "\n".join("# " + line if (line.lstrip() if indented else line).startswith(("%", "!")) else line
+                     for line in source.splitlines())
 
 
 def _read_notebook(path, sf):
@@ -215,24 +173,9 @@ def _read_notebook(path, sf):
         nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one message
         sf.error = f"not a readable notebook ({type(exc).__name__}: {str(exc)[:120]})"
-        return
-    n = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        n += 1
-        source = _strip_magics(cell.source)
-        try:
-            tree = ast.parse(source)
-        except SyntaxError as exc:
-            sf.notes.append(f"cell {n}: syntax error at line {exc.lineno}, skipped")
-            continue
-        functions, kept, calls = _scan(tree)
-        sf.calls.update(calls)
-        for name, params in functions.items():
-            if params[0] is not None or name not in sf.functions:
-                sf.functions[name] = params
-        sf.chunks += [(f"cell {n}, line {s.lineno}", ast.get_source_segment(source, s)) for s in kept]
+        return None
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    return [(f"cell {n}, ", _strip_magics(c.source)) for n, c in enumerate(cells, 1)]
 
 
 def read_file(path):
@@ -240,36 +183,37 @@ def read_file(path):
 
     Examples
     --------
+    A script's top level (loading data, training) is never run; a ``def`` that
+    does not parse is reported with its line:
+
     >>> import tempfile
     >>> from pathlib import Path
     >>> from minilr.exercises.reading.extract import read_file
+    >>> source = ("import numpy as np\\ndata = np.load('ex2data.npz')\\n"
+    ...           "def cost(theta, X, y, lam=0):\\n    return 0.0\\ndef predict(theta, X)\\n    return X\\n")
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = Path(folder) / "alice.py"
-    ...     _ = path.write_text("def cost(theta, X, y, lam=0):\\n    return 0.0\\n")
+    ...     _ = path.write_text(source)
     ...     sf = read_file(path)
-    >>> sf.kind, sf.error, sorted(sf.functions)
-    ('module', '', ['cost'])
+    >>> sf.kind, sf.error, sorted(sf.functions), [label for label, _, _ in sf.chunks]
+    ('script', '', ['cost', 'predict'], ['line 1', 'line 3'])
+    >>> sf.broken
+    {'predict': "syntax error at line 5 of alice.py: expected ':'"}
     """
     path = Path(path).resolve()
-    sf = SourceFile(str(path), "chunks" if path.suffix == ".ipynb" else "module")
-    if sf.kind == "chunks":
-        _read_notebook(path, sf)
-        return sf
-    try:
-        sf.source = path.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor
-    except (OSError, UnicodeDecodeError) as exc:
-        sf.error = f"cannot be read ({type(exc).__name__}: {exc})"
-        return sf
-    try:
-        tree = ast.parse(sf.source, filename=str(path))
-    except SyntaxError as exc:
-        sf.error = f"syntax error at line {exc.lineno} of {path.name}: {exc.msg}"
-        # Its `def` lines still say which assignment it was meant for (and so its points).
-        for name, params in re.findall(r"^def\s+(\w+)\s*\(([^)]*)\)", sf.source, flags=re.M):
-            names = tuple(p.split("=")[0].split(":")[0].strip() for p in params.split(",") if p.strip())
-            sf.functions.setdefault(name, (names, sum("=" not in p for p in params.split(",") if p.strip()), False))
-        return sf
-    sf.functions, kept, sf.calls = _scan(tree)
-    sf.chunks = [(f"line {s.lineno}", ast.get_source_segment(sf.source, s)) for s in kept]
+    sf = SourceFile(str(path), "notebook" if path.suffix == ".ipynb" else "script")
+    if sf.kind == "notebook":
+        cells = _read_notebook(path, sf)
+        if cells is None:
+            return sf
+    else:
+        try:
+            cells = [("", _strip_magics(path.read_text(encoding="utf-8-sig"), False))]  # a BOM from a Windows editor
+        except (OSError, UnicodeDecodeError) as exc:
+            sf.error = f"cannot be read ({type(exc).__name__}: {exc})"
+            return sf
+    reading = read_cells(cells)
+    sf.functions, sf.calls, sf.chunks, sf.notes = reading.functions, reading.calls, reading.chunks, reading.notes
+    sf.broken = {name: f"syntax error at {where} of {path.name}: {message}"
+                 for name, (where, message) in reading.broken.items()}
     return sf
-

@@ -1,16 +1,18 @@
 """Grade records as a table, JSON, CSV or Gradescope's results.json, written as submissions finish.
 
-* ``json``: the list of records, one per (submission, function), with the
-  keys ``submission, exercise, function, verdict, mistakes, points,
-  max_points, message, profile``.
+* ``json``: an object with a header (``minilr``: minilr's version, the
+  profile, the options, the date; :mod:`.gradesfile`) and ``records``, one
+  per (submission, function), with the keys ``submission, exercise,
+  function, verdict, mistakes, points, max_points, message, profile,
+  seconds``.
 * ``csv``: one row per submission, one column per exercise holding its
   points (0 in every column for a submission that could not be loaded), then
   ``total``, ``max_points`` and ``problems`` (the verdicts that are not
   ``pass``, with their mistakes).
 * ``gradescope``: the ``results.json`` Gradescope's autograder reads
-  (``score`` and ``tests``, each with ``name``, ``score``, ``max_score``,
-  ``status`` and ``output``); for several submissions, an object of one
-  such result per submission.
+  (:mod:`.gradescope`); for several submissions, an object of one such
+  result per submission.
+* ``html``: the class report (:mod:`.classreport`).
 
 :class:`ReportWriter` rewrites its file (atomically) after every submission,
 so an interrupted run leaves a valid report of the submissions graded so far.
@@ -22,9 +24,13 @@ import json
 import os
 from pathlib import Path
 
+from .classreport import class_report_html
+from .gradescope import results_for_class
+from .gradesfile import envelope
+
 __all__ = ["FORMATS", "ReportWriter", "render", "table", "summary"]
 
-FORMATS = ("json", "csv", "gradescope")
+FORMATS = ("json", "csv", "gradescope", "html")
 
 
 def _by_submission(records):
@@ -55,18 +61,12 @@ def _problem(r):
     return f"{what} {r['verdict']}{keys}" + (f": {r['message']}" if r["verdict"] == "error" else "")
 
 
-def _gradescope_one(rs):
-    tests = [{"name": f"{r['exercise']} ({r['function']})" if r["function"] else (r["exercise"] or "submission"),
-              "score": r["points"], "max_score": r["max_points"],
-              "status": "passed" if r["verdict"] in ("pass", "fragile") and r["points"] == r["max_points"]
-              else "failed",
-              "output": f"{r['verdict'].upper()}" + (f" [{', '.join(r['mistakes'])}]" if r["mistakes"] else "")
-              + (f": {r['message']}" if r["message"] else "")} for r in rs]
-    return {"score": sum(r["points"] for r in rs), "tests": tests}
-
-
-def render(records, fmt):
+def render(records, fmt, meta=None, *, visibility="visible", changed=None, feedback=None, here="."):
     """The report as text, in ``fmt`` (one of :data:`FORMATS`).
+
+    ``meta`` is the JSON and HTML reports' header (default: this minilr, now);
+    ``visibility`` the Gradescope tests' visibility; ``changed`` what changed
+    since an earlier report; ``feedback`` the feedback files the HTML links to.
 
     Examples
     --------
@@ -82,14 +82,13 @@ def render(records, fmt):
     'failed'
     """
     if fmt == "json":
-        return json.dumps(records, indent=1) + "\n"
+        return json.dumps(envelope(records, meta, changed), indent=1) + "\n"
     if fmt == "csv":
         return _csv(records)
     if fmt == "gradescope":
-        grouped = _by_submission(records)
-        if len(grouped) == 1:
-            return json.dumps(_gradescope_one(next(iter(grouped.values()))), indent=1) + "\n"
-        return json.dumps({k: _gradescope_one(v) for k, v in grouped.items()}, indent=1) + "\n"
+        return json.dumps(results_for_class(records, visibility=visibility), indent=1) + "\n"
+    if fmt == "html":
+        return class_report_html(records, meta, changed=changed, feedback=feedback, here=here)
     raise ValueError(f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}.")
 
 
@@ -111,18 +110,25 @@ class ReportWriter:
     bob.py,0,5,submission error: syntax error at line 3 of bob.py
     """
 
-    def __init__(self, path, fmt):
+    def __init__(self, path, fmt, meta=None, *, visibility="visible"):
         self.path, self.fmt, self.records = Path(path), fmt, []
+        self.meta, self.visibility, self.changed, self.feedback = meta, visibility, None, None
         self._write()
 
     def add(self, records):
         self.records += records
         self._write()
 
+    def finish(self, changed=None, feedback=None):
+        """Write once more, with what changed since an earlier report and the feedback files' links."""
+        self.changed, self.feedback = changed, feedback
+        self._write()
+
     def _write(self):
         tmp = self.path.with_name(f".{self.path.name}.partial")
         ordered = sorted(self.records, key=lambda r: r["submission"])  # stable: each one's records stay in order
-        tmp.write_text(render(ordered, self.fmt), encoding="utf-8")
+        tmp.write_text(render(ordered, self.fmt, self.meta, visibility=self.visibility, changed=self.changed,
+                              feedback=self.feedback, here=self.path.parent), encoding="utf-8")
         os.replace(tmp, self.path)
 
 

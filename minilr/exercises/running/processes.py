@@ -67,6 +67,10 @@ def kill_all():
 class Zygote:
     """One warm process per class that forks the students' processes.
 
+    ``preload`` names installed modules to import once more (what the
+    course's support files import, such as ``matplotlib.pyplot``), so that
+    no student's process pays for them.
+
     Examples
     --------
     :func:`~minilr.exercises.batch.grade` starts one per run and closes it at the end:
@@ -80,10 +84,11 @@ class Zygote:
     False
     """
 
-    def __init__(self):
+    def __init__(self, preload=()):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._tmp = tempfile.mkdtemp(prefix="minilr-zygote-")
-        self.proc = subprocess.Popen([sys.executable, "-I", "-B", WORKER, "--zygote", str(theirs.fileno())],
+        self.proc = subprocess.Popen([sys.executable, "-I", "-B", WORKER, "--zygote", str(theirs.fileno()),
+                                      ",".join(preload)],
                                      pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=self._tmp, env=_env(), start_new_session=True)
         theirs.close()
@@ -164,10 +169,10 @@ def run_worker(job, timeout, load_timeout, zygote=None):
     Examples
     --------
     >>> from minilr.exercises.running.processes import run_worker
-    >>> source = "def sigmoid(z):\\n    return 0.5\\n"
-    >>> job = {"files": [{"path": "alice.py", "kind": "module", "source": source}],
+    >>> chunks = [("line 1", "def sigmoid(z):\\n    return 0.5\\n", 1)]
+    >>> job = {"files": [{"path": "alice.py", "module": None, "chunks": chunks}], "modules": {},
     ...        "functions": [{"name": "sigmoid", "n_outputs": 1, "cases": [(0.0,), (3.0,)]}],
-    ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "sys_path": []}
+    ...        "timeout": 5.0, "memory_mb": 2000, "load_timeout": 10.0, "stage": None}
     >>> events = list(run_worker(job, timeout=5.0, load_timeout=10.0))
     >>> [e["event"] for e in events]
     ['loaded', 'start', 'call', 'call', 'end']

@@ -4,23 +4,42 @@ Run by :mod:`minilr.exercises.batch` as a script, never imported by minilr:
 either ``python -I worker.py JOB`` for one submission, or once per class as
 ``python -I worker.py --zygote FD``, which imports NumPy and SciPy once and
 forks a fresh child per submission (each in its own session, with its own
-limits), so that a class does not pay those imports 200 times. The job
-(a pickle written by the grader) names the files, the functions and their
-cases; every event is one JSON line on the grader's pipe: ``loaded`` (or
-``load_error``), then for each function ``start`` and one ``call`` per case
-with the returned values as lists of floats, then ``end``. Nothing is
-judged here: the grader decides, from these numbers only. The student's
-prints go nowhere, stdin is closed, the address space is capped
-(``RLIMIT_AS``) and each call has a wall-clock alarm.
+limits), so that a class does not pay those imports 200 times. Every
+event is one JSON line on the grader's pipe: ``loaded`` (with the notes of
+the statements that failed), then for each function ``start`` and one
+``call`` per case with the returned values as lists of floats, then
+``end``. Nothing is judged here: the grader decides, from these numbers
+only. The student's prints go nowhere, stdin is closed, the address space
+is capped (``RLIMIT_AS``) and each call has a wall-clock alarm.
+
+The job, a pickle written by the grader (:func:`minilr.exercises.batch._job`)::
+
+    stage         the submission's scratch folder (:mod:`.staging`): the cwd and sys.path[0],
+                  the only place meant to be written; None: stay where started
+    files         the submission's files, loaded in this order and searched for the functions:
+                  {"path": staged path, "module": its name if importable or None,
+                   "chunks": [(label, source, first line), ...]}
+    modules       {"dotted.name": {"path", "chunks"}}: every .py file of the student's, which an
+                  `import` among them loads chunk-wise too (support files import normally)
+    broken        {function name: its syntax error}: the defs that do not parse (a NameError says so)
+    functions     [{"name", "n_outputs", "cases": [args, ...]}]
+    timeout, memory_mb, load_timeout
+
+A file is never run whole: only its chunks (defs, imports, the constants
+they use; :mod:`minilr.exercises.reading.chunks`), each under its own
+alarm; a chunk that fails is a note with its line, and the others go on.
 """
 
 import copy
+import importlib
+import importlib.util
 import json
 import os
 import pickle
 import resource
 import signal
 import sys
+import time
 import traceback
 import types
 import warnings
@@ -55,7 +74,9 @@ def _encode(value, n_outputs):
         if a.size > MAX_VALUES:
             encoded.append({"type": f"array of {a.size} values"})
             continue
-        encoded.append({"shape": list(a.shape), "data": [float(x) for x in a.ravel()]})
+        part_kind = {"matrix": "matrix", "list": "list"}.get(type(part).__name__)  # np.matrix, a Python list
+        encoded.append({"shape": list(a.shape), "data": [float(x) for x in a.ravel()],
+                        **({"kind": part_kind} if part_kind else {})})
     return encoded
 
 
@@ -67,7 +88,12 @@ def _where(exc, files):
 def _error(exc, files):
     if isinstance(exc, SystemExit):
         return {"type": "SystemExit", "message": f"sys.exit({exc.code!r})", "where": _where(exc, files)}
-    message = exc.name if isinstance(exc, ImportError) and exc.name else str(exc)
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        message = missing_module(exc.name)
+    elif isinstance(exc, NameError) and getattr(exc, "name", None) in _UNBOUND:
+        message = f"{exc}: {_UNBOUND[exc.name]}"
+    else:
+        message = exc.name if isinstance(exc, ImportError) and exc.name else str(exc)
     return {"type": type(exc).__name__, "message": message[:300], "where": _where(exc, files)}
 
 
@@ -102,75 +128,139 @@ def _call(fn, args, n_outputs, timeout, files):
 
 def _run_source(source, filename, namespace, timeout):
     code = compile(source, filename, "exec")
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    # A chunk may import a sibling module, whose chunks have alarms of their own: the outer one resumes.
+    outer, start = signal.getitimer(signal.ITIMER_REAL)[0], time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, min(timeout, outer) if outer else timeout)
     try:
         exec(code, namespace)  # noqa: S102 - running the submission is the point, in its own process
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        left = outer - (time.monotonic() - start) if outer else 0
+        signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3) if outer else 0)
 
 
-def _load_module(entry, timeout, files):
-    """Run a .py file as a module; ``(namespace, load_error or None, fallback needed)``."""
-    name = "minilr_student_" + "".join(c if c.isalnum() else "_" for c in os.path.basename(entry["path"]))
-    module = types.ModuleType(name)
-    module.__file__ = entry["path"]
-    sys.modules[name] = module
-    try:
-        _run_source(entry["source"], entry["path"], module.__dict__, timeout)
-    except SyntaxError as exc:
-        return None, {"kind": "syntax", "line": exc.lineno, "message": f"{exc.msg}"}
-    except SystemExit as exc:
-        return None, {"kind": "exit", "message": f"sys.exit({exc.code!r})"}
-    except _TimeUp:
-        return None, {"kind": "timeout", "message": ""}
-    except MemoryError:
-        return None, {"kind": "memory", "message": ""}
-    except ImportError as exc:
-        return None, {"kind": "import", "message": exc.name or str(exc)}
-    except BaseException as exc:  # noqa: BLE001 - a data file or a plot at the top level: run the defs only
-        return module.__dict__, {"kind": "fallback", "message": f"{type(exc).__name__}: {exc}"[:200],
-                                 "where": _where(exc, files)}
-    return module.__dict__, None
+COURSE_HELPERS = ("utils",)  # the course's own helper modules, which a teacher passes with --support
+# A name the submission meant to define but did not -> why (a NameError it causes says so): the
+# defs that do not parse (from the job), and the names a statement that failed would have bound.
+_UNBOUND = {}
 
 
-def _load_chunks(entry, timeout, namespace, notes, files):
-    for label, source in entry["chunks"]:
-        try:
-            _run_source(source, entry["path"], namespace, timeout)
-        except _TimeUp:
-            notes.append(f"{label}: timed out, skipped")
-        except BaseException as exc:  # noqa: BLE001 - a failing cell is reported and skipped
-            what = f"could not import module '{exc.name}'" if isinstance(exc, ImportError) and exc.name \
-                else f"{type(exc).__name__}: {exc}"
-            notes.append(f"{label}: {what[:150]}, skipped")
+def _unbound(source, why):
+    import ast
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names = [node.id]
+        else:
+            continue
+        for name in names:
+            _UNBOUND.setdefault(name, why)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            break  # the names inside a def are its own
+
+
+def missing_module(name):
+    """What to say of a module that an import did not find."""
+    top = str(name).split(".")[0]
+    if top in COURSE_HELPERS:
+        return f"the course's helper module `{top}` is not here: pass it with `--support`"
+    return (f"module `{top}` is not installed on the grading machine (if it is a file of the course's, "
+            "pass it with `--support`)")
+
+
+def _failure(exc):
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return missing_module(exc.name)
+    if isinstance(exc, SyntaxError):
+        return f"syntax error ({exc.msg})"
+    if isinstance(exc, SystemExit):
+        return f"sys.exit({exc.code!r}) at the top level"
+    if isinstance(exc, FileNotFoundError):  # NumPy's own has no filename, only its message
+        what = f"file {exc.filename!r} not found" if exc.filename else str(exc).rstrip(".")
+        return f"{what} (a data file of the course's? pass it with `--support`)"
+    if isinstance(exc, NameError) and getattr(exc, "name", None) in _UNBOUND:  # a statement it needed failed
+        return f"NameError: {exc}: {_UNBOUND[exc.name]}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:150]
+
+
+class _Loader:
+    """Runs a file's chunks into a namespace, and imports the student's own modules the same way.
+
+    As a finder on ``sys.meta_path``, it answers for the student's modules
+    only (``from sigmoid import sigmoid`` between one-function files, a
+    package of the student's own): importing one runs its chunks, never its
+    top level. Everything else (NumPy, the course's ``utils``) imports as usual.
+    """
+
+    def __init__(self, modules, timeout, notes, prefix_all):
+        shadowing = set(sys.modules) | set(getattr(sys, "stdlib_module_names", ()))
+        self.modules = {name: m for name, m in modules.items() if name.split(".")[0] not in shadowing}
+        self.timeout, self.notes, self.prefix_all, self.main = timeout, notes, prefix_all, None
+
+    def run(self, entry, namespace, imported=True):
+        prefix = f"{os.path.basename(entry['path'])}, " if imported or self.prefix_all else ""
+        for label, source, line in entry["chunks"]:
+            try:
+                _run_source("\n" * (line - 1) + source, entry["path"], namespace, self.timeout)
+            except _TimeUp:
+                self.notes.append(f"{prefix}{label}: timed out, skipped")
+            except BaseException as exc:  # noqa: BLE001 - a failing statement costs only itself
+                self.notes.append(f"{prefix}{label}: {_failure(exc)}, skipped")
+                why = missing_module(exc.name) if isinstance(exc, ModuleNotFoundError) and exc.name \
+                    else f"its statement at {prefix}{label} failed ({_failure(exc)})"
+                _unbound(source, why)
+
+    def find_spec(self, name, path=None, target=None):
+        entry = self.modules.get(name)
+        if entry is None:
+            return None
+        package = os.path.basename(entry["path"]) == "__init__.py"
+        return importlib.util.spec_from_file_location(
+            name, entry["path"], loader=self,
+            submodule_search_locations=[os.path.dirname(entry["path"])] if package else None)
+
+    def create_module(self, spec):
+        return None  # the default module object
+
+    def exec_module(self, module):
+        entry = self.modules[module.__name__]
+        self.run(entry, module.__dict__, imported=entry["path"] != self.main)
+
+    def load(self, entry):
+        """The namespace of one of the submission's files, its chunks run."""
+        name = entry.get("module")
+        if name in self.modules and self.modules[name]["path"] == entry["path"]:
+            try:
+                self.main = entry["path"]  # its notes need no file name (unless the submission has several)
+                return importlib.import_module(name).__dict__
+            except BaseException as exc:  # noqa: BLE001 - its package failed to import
+                self.notes.append(f"{os.path.basename(entry['path'])}: {_failure(exc)}")
+        stem = "".join(c if c.isalnum() else "_" for c in os.path.basename(entry["path"]))
+        module = types.ModuleType("minilr_student_" + stem)
+        module.__file__ = entry["path"]
+        sys.modules[module.__name__] = module
+        self.run(entry, module.__dict__, imported=False)
+        return module.__dict__
 
 
 def main(job_path, out):
     with open(job_path, "rb") as f:
         job = pickle.load(f)  # written by the grader, not by the student
-    sys.path[:0] = job["sys_path"]
+    if job.get("stage"):  # the submission's private copy: never the teacher's folder
+        os.chdir(job["stage"])
+        sys.path.insert(0, job["stage"])
     limit = job["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGALRM, _alarm)
-    files = {e["path"] for e in job["files"]}
-    namespaces, notes = [], []
-    for entry in job["files"]:
-        if entry["kind"] == "module":
-            namespace, problem = _load_module(entry, job["load_timeout"], files)
-            if problem and problem["kind"] != "fallback":
-                problem["file"] = os.path.basename(entry["path"])
-                out.write(json.dumps({"event": "load_error", **problem}) + "\n")
-                return
-            if problem:
-                notes.append(f"the top level of {os.path.basename(entry['path'])} raised {problem['message']}"
-                             f"{' at ' + problem['where'] if problem.get('where') else ''}; only its "
-                             "functions, imports and constants were run")
-                _load_chunks({"path": entry["path"], "chunks": entry["fallback"]}, job["load_timeout"],
-                             namespace, notes, files)
-        else:
-            namespace = {"__name__": "minilr_student_notebook"}
-            _load_chunks(entry, job["load_timeout"], namespace, notes, files)
-        namespaces.append(namespace)
+    files = {e["path"] for e in job["files"]} | {m["path"] for m in job.get("modules", {}).values()}
+    notes = []
+    _UNBOUND.update(job.get("broken", {}))
+    loader = _Loader(job.get("modules", {}), job["load_timeout"], notes, len(job["files"]) > 1)
+    sys.meta_path.insert(0, loader)
+    namespaces = [loader.load(entry) for entry in job["files"]]
     found = {fn["name"]: next((ns[fn["name"]] for ns in namespaces if callable(ns.get(fn["name"]))), None)
              for fn in job["functions"]}
     out.write(json.dumps({"event": "loaded", "notes": notes,
@@ -204,7 +294,7 @@ def _child(job_path, out):
     os._exit(0)  # skip the student's atexit handlers and finalisers
 
 
-def zygote(sock_fd):
+def zygote(sock_fd, preload=()):
     """Import NumPy and SciPy once, then fork one contained child per job the grader sends.
 
     The grader sends ``{"id", "job"}`` with the write end of a pipe (``SCM_RIGHTS``)
@@ -215,10 +305,11 @@ def zygote(sock_fd):
     import select
     import socket
 
-    for name in ("scipy.special", "scipy.optimize"):  # what students import; never sklearn or matplotlib
+    # What students import, and what the course's support files import (``preload``); never sklearn.
+    for name in ("scipy.special", "scipy.optimize", *preload):
         try:
             __import__(name)
-        except ImportError:
+        except BaseException:  # noqa: BLE001 - not installed, or broken: a child's import says so itself
             pass
     sock = socket.socket(fileno=sock_fd)
     report = os.fdopen(os.dup(1), "w", buffering=1)
@@ -256,7 +347,7 @@ def zygote(sock_fd):
 
 if __name__ == "__main__":
     if sys.argv[1] == "--zygote":
-        zygote(int(sys.argv[2]))
+        zygote(int(sys.argv[2]), [n for n in sys.argv[3].split(",") if n] if len(sys.argv) > 3 else ())
         sys.exit(0)
     _out = os.fdopen(os.dup(1), "w", buffering=1)
     _silence()
