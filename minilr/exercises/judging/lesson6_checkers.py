@@ -19,7 +19,7 @@ import numpy as np
 
 from ...model_selection import validation_curve as _validation_curve
 from ...preprocessing import map_feature as _map_feature
-from .lesson_ova import expecting
+from .judges import expecting
 from .mistakes import mistakes_for
 from .runner import Case, Spec, run_spec
 

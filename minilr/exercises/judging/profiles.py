@@ -80,8 +80,7 @@ KINDS = {
     "combine_gradients": (("grads", "counts"), {}),
     "decision_boundary": (("w", "b", "x1"), {}),
     "f1_score": (("y_true", "y_pred"), {}),
-    "map_feature": (("x1", "x2"), {}),  # and degree, which some cases give
-    "validation_curve": (("X_train", "y_train", "X_val", "y_val", "lams"), {}),
+    "map_feature": (("x1", "x2"), {}), "validation_curve": (("X_train", "y_train", "X_val", "y_val", "lams"), {}),
 }
 # The lessons' exercises in the minilr profile: graded when a submission has them, never `missing`.
 LESSON_KINDS = ("one_vs_all", "softmax_cost", "forward", "numerical_gradient", "combine_gradients",
@@ -348,7 +347,6 @@ def spec_for(profile, exercise, seed=0):
 
     from . import course, judges
     from .checkers import SPECS
-    from .lesson6_checkers import LESSON6_SPECS
     from .lesson_checkers import LESSON_SPECS
 
     profile = load_profile(profile)
@@ -357,7 +355,6 @@ def spec_for(profile, exercise, seed=0):
     builders = {
         **SPECS,
         **LESSON_SPECS,
-        **LESSON6_SPECS,
         "predict_one_vs_all": lambda seed: SPECS["predict_one_vs_all"](seed, **labels),
         "cost_gradient": course.cost_gradient_spec, "predict_binary": course.predict_binary_spec,
         "predict_network": lambda seed: course.predict_network_spec(seed, **labels),
