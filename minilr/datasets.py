@@ -16,6 +16,7 @@ import numpy as np
 
 from ._validation import check_scalar
 from .functions import sigmoid
+from .closed_boundary import make_closed_boundary
 from .preprocessing import train_test_split
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "load_mat",
     "make_sum_threshold",
     "make_linear_boundary",
+    "make_closed_boundary",
     "train_test_split",
 ]
 

@@ -1,11 +1,12 @@
-"""Labels and splits shared by every estimator: classes to indices to targets, and train/test parts."""
+"""Labels, splits and features shared by every estimator: classes to indices to targets,
+train/test parts, polynomial features and their standardisation."""
 
 import numpy as np
 
 from ._validation import check_scalar
 from .functions import one_hot
 
-__all__ = ["encode_labels", "label_targets", "train_test_split"]
+__all__ = ["encode_labels", "label_targets", "train_test_split", "map_feature", "standardize"]
 
 
 def encode_labels(y, estimator_name="The estimator"):
@@ -149,3 +150,109 @@ def _stratified_indices(labels, n_test, rng):
     mask = np.ones(m, dtype=bool)
     mask[test] = False
     return rng.permutation(test), rng.permutation(np.flatnonzero(mask))
+
+
+def map_feature(x1, x2, degree=6):
+    r"""Every monomial of two measurements up to ``degree``, after a column of ones.
+
+    Parameters
+    ----------
+    x1, x2 : array-like of shape (m,)
+        The two measurements (a scalar counts as one sample).
+    degree : int, default=6
+        The largest total degree :math:`i`.
+
+    Returns
+    -------
+    ndarray of shape (m, (degree + 1)(degree + 2) / 2), float64
+        Column 0 is ones; then, for :math:`i = 1, \dots, \text{degree}` and
+        :math:`j = 0, \dots, i`, the monomial
+
+        .. math::
+            x_1^{i - j} \, x_2^{j},
+
+        so ``[1, x1, x2, x1^2, x1 x2, x2^2, x1^3, ...]``: 28 columns for degree 6.
+
+    Notes
+    -----
+    A linear boundary in these columns is a polynomial curve of degree ``degree``
+    in :math:`(x_1, x_2)`. For :class:`minilr.LogisticRegression`, which fits its
+    own intercept, drop the ones column (``[:, 1:]``).
+
+    The columns' spreads differ a lot (for :math:`|x| < 1`, :math:`x^6` barely
+    varies), and the penalty :math:`\frac{\lambda}{2m}\sum_j w_j^2` treats every
+    weight alike, so a column of small spread, which needs a large weight to matter,
+    is penalised most. :func:`standardize` the columns (with the training set's mean
+    and standard deviation, for every set) before fitting, so that one λ means the
+    same for each of them, and gradient descent takes one step size for all.
+
+    Examples
+    --------
+    >>> from minilr.preprocessing import map_feature
+    >>> map_feature([2.0], [3.0], degree=2)
+    array([[1., 2., 3., 4., 6., 9.]])
+    >>> map_feature([0.5, -1.0], [1.0, 2.0]).shape
+    (2, 28)
+    """
+    degree = check_scalar(degree, "degree", kind=(int, np.integer), low=1)
+    x1 = np.atleast_1d(np.asarray(x1, dtype=np.float64))
+    x2 = np.atleast_1d(np.asarray(x2, dtype=np.float64))
+    if x1.ndim != 1 or x1.shape != x2.shape:
+        raise ValueError(f"x1 and x2 must be two 1-d arrays of one length (m,), got shapes "
+                         f"{x1.shape} and {x2.shape}.")
+    columns = [np.ones_like(x1)]
+    for i in range(1, degree + 1):
+        for j in range(i + 1):
+            columns.append(x1 ** (i - j) * x2 ** j)
+    return np.column_stack(columns)
+
+
+def standardize(X, mean=None, std=None):
+    r"""Centre and scale each column: by its own mean and std, or by those given.
+
+    Fit the scale on the training set, then apply the same one to every other set::
+
+        Z_train, mean, std = standardize(X_train)
+        Z_val, _, _ = standardize(X_val, mean, std)
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n)
+    mean, std : ndarray of shape (n,), optional
+        Both or neither; by default ``X``'s own.
+
+    Returns
+    -------
+    Z : ndarray of shape (m, n)
+        .. math::
+            z_{ij} = \frac{x_{ij} - \mu_j}{s_j}
+
+        A constant column (such as the ones column of :func:`map_feature`) is
+        left as it is: its :math:`\mu_j` is 0 and its :math:`s_j` 1.
+    mean, std : ndarray of shape (n,)
+        The :math:`\mu_j` and :math:`s_j` used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minilr.preprocessing import standardize
+    >>> Z, mean, std = standardize(np.array([[1.0, 0.0], [1.0, 2.0]]))
+    >>> Z.tolist(), mean.tolist(), std.tolist()
+    ([[1.0, -1.0], [1.0, 1.0]], [0.0, 1.0], [1.0, 1.0])
+    >>> standardize(np.array([[1.0, 4.0]]), mean, std)[0].tolist()
+    [[1.0, 3.0]]
+    """
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-d array (m, n), got shape {X.shape}.")
+    if (mean is None) != (std is None):
+        raise ValueError("Give both mean and std (the training set's), or neither.")
+    if mean is None:
+        mean, std = X.mean(axis=0), X.std(axis=0)
+        constant = std == 0
+        mean, std = np.where(constant, 0.0, mean), np.where(constant, 1.0, std)
+    mean, std = np.asarray(mean), np.asarray(std)
+    if mean.shape != (X.shape[1],) or std.shape != (X.shape[1],):
+        raise ValueError(f"mean and std must have one entry per column of X, ({X.shape[1]},), got "
+                         f"{mean.shape} and {std.shape}.")
+    return (X - mean) / std, mean, std

@@ -207,6 +207,25 @@ def test_every_lesson_figure_is_an_image_of_its_page(site, pages, lesson):
     assert not missing, f"{lesson.name}: figures {missing} (0-based) are not on its page"
 
 
+def test_lesson_6_page_shows_its_slider_figure_and_the_static_small_multiples(site, pages):
+    """The site has no kernel to move lesson 6's slider: its page shows the figure as drawn, and the
+    five boundaries (λ = 0, 0.1, 1, 10, 100) side by side."""
+    lesson = TUTORIALS / "06_regularisation.ipynb"
+    nb = nbformat.read(lesson, as_version=4)
+    wanted = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            plain = output.get("data", {}).get("text/plain", "")
+            if "image/png" in output.get("data", {}) and ("with 5 Axes" in plain or "explorer.show()" in cell.source):
+                wanted[plain] = hashlib.sha256(base64.b64decode(output["data"]["image/png"])).hexdigest()
+    assert len(wanted) == 2, list(wanted)
+    page_path = site / "notebooks" / "06_regularisation.html"
+    shown = {hashlib.sha256((page_path.parent / unquote(urlsplit(src).path)).resolve().read_bytes()).hexdigest()
+             for src in pages[page_path].images if (page_path.parent / unquote(urlsplit(src).path)).exists()}
+    assert set(wanted.values()) <= shown
+    assert (site / "notebooks" / "exercises" / "06_regularisation_exercises.html").exists()
+
+
 def test_the_lessons_figures_are_counted_from_real_outputs():
     """The figure test above compares against at least the lessons' known figures."""
     assert sum(len(_figures(p)) for p in LESSONS) >= 10

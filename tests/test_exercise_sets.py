@@ -1,4 +1,4 @@
-"""The five exercise sets: masters run and pass their checkers; student versions say "not yet" everywhere.
+"""The six exercise sets: masters run and pass their checkers; student versions say "not yet" everywhere.
 
 A master ``tutorials/exercises/NN_*_exercises_solved.ipynb`` is executed by
 nbmake with the lessons; here the committed masters are read, and the

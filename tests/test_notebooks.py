@@ -40,7 +40,8 @@ def _id(path):
 def test_the_lessons_are_there():
     names = {p.stem for p in NOTEBOOKS}
     assert {"01_logistic_regression_from_scratch", "02_one_vs_all_digits",
-            "03_neural_network_backprop", "04_decision_boundary"} <= names
+            "03_neural_network_backprop", "04_decision_boundary", "05_scaling_out",
+            "06_regularisation"} <= names
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=_id)
@@ -86,7 +87,7 @@ def _cells(nb):
 
 def test_every_lesson_has_its_jupytext_source():
     lessons = {p.with_suffix(".py") for p in TUTORIALS.glob("*.ipynb")}
-    assert lessons == set(SOURCES) and len(SOURCES) == 5
+    assert lessons == set(SOURCES) and len(SOURCES) == 6
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=_id)

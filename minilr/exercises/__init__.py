@@ -82,3 +82,7 @@ __all__ += [
     "check_decision_boundary",
     "check_f1_score",
 ]
+
+from .judging.lesson6_checkers import check_map_feature, check_validation_curve  # noqa: E402 - lesson 6's
+
+__all__ += ["check_map_feature", "check_validation_curve"]

@@ -440,3 +440,5 @@ SPECS = {
 from .lesson_checkers import LESSON_CHECKERS  # noqa: E402 - after CHECKERS, which it extends
 
 CHECKERS.update(LESSON_CHECKERS)
+from .lesson6_checkers import LESSON6_CHECKERS  # noqa: E402 - lesson 6's, likewise
+CHECKERS.update(LESSON6_CHECKERS)

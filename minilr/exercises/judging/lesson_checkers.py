@@ -399,3 +399,6 @@ LESSON_CHECKERS = {
 
 # The same checks as data, for the batch grader (``minilr`` profile): ``LESSON_SPECS[name](seed) -> Spec``.
 LESSON_SPECS = {name: globals()[f"{name}_spec"] for name in LESSON_CHECKERS if name != "train_one_vs_all"}
+from .lesson6_checkers import LESSON6_SPECS  # noqa: E402 - lesson 6's (map_feature, validation_curve) too
+
+LESSON_SPECS.update(LESSON6_SPECS)

@@ -380,9 +380,11 @@ def mistakes_for(exercise):
 
 # The mistakes of the courses' and the lessons' exercises are written out in modules of their own.
 from .course_mistakes import COURSE_CATALOGUE, cost_gradient_mistakes  # noqa: E402
+from .lesson6_mistakes import LESSON6_CATALOGUE  # noqa: E402
 from .lesson_mistakes import LESSON_CATALOGUE  # noqa: E402
 
 CATALOGUE += COURSE_CATALOGUE
 CATALOGUE += cost_gradient_mistakes(CATALOGUE)
 CATALOGUE += LESSON_CATALOGUE
+CATALOGUE += LESSON6_CATALOGUE
 MISTAKE_KEYS = tuple(dict.fromkeys([*(mk.key for mk in CATALOGUE), *DETECTED_KEYS]))

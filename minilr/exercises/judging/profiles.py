@@ -80,10 +80,11 @@ KINDS = {
     "combine_gradients": (("grads", "counts"), {}),
     "decision_boundary": (("w", "b", "x1"), {}),
     "f1_score": (("y_true", "y_pred"), {}),
+    "map_feature": (("x1", "x2"), {}), "validation_curve": (("X_train", "y_train", "X_val", "y_val", "lams"), {}),
 }
 # The lessons' exercises in the minilr profile: graded when a submission has them, never `missing`.
 LESSON_KINDS = ("one_vs_all", "softmax_cost", "forward", "numerical_gradient", "combine_gradients",
-                "decision_boundary", "f1_score")
+                "decision_boundary", "f1_score", "map_feature", "validation_curve")
 # Checks whose X comes with its column of ones (fixed), and those where a profile chooses.
 _ONES_ALWAYS = {"cost", "gradient", "cost_gradient", "gradient_descent_step", "predict_binary"}
 _ONES_CHOICE = {"predict_one_vs_all", "one_vs_all"}
