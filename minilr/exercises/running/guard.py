@@ -231,12 +231,16 @@ def install(forbid, paths=None):
     if paths is None:
         paths = {p: n for n in modules for p in locations([n])}
     folders = tuple((p.rstrip(os.sep) + os.sep, n) for p, n in paths.items())
+    # The worker's own scripts (this folder) sit inside minilr: a traceback reading their lines is not a use.
+    own = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
     def hook(event, args):
         if event == "import" and args and isinstance(args[0], str) and _forbidden(args[0], modules):
             _record(args[0])
         elif event == "open" and args and isinstance(args[0], (str, bytes)):
-            path = os.fsdecode(args[0])
+            path = os.path.abspath(os.fsdecode(args[0]))  # no ".." past the check below
+            if path.startswith(own):
+                return
             for folder, name in folders:
                 if path.startswith(folder):
                     _record(name)
