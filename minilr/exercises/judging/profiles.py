@@ -33,7 +33,7 @@ with it; :func:`load_profile` reads it, with the line named when it is wrong.
 """
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .depends import dependency_results
@@ -344,8 +344,6 @@ def spec_for(profile, exercise, seed=0):
     >>> spec_for("ex2", "sigmoid").exercise
     'ex2:sigmoid'
     """
-    from dataclasses import replace
-
     from . import course, judges
     from .checkers import SPECS
     from .lesson_checkers import LESSON_SPECS
@@ -394,8 +392,6 @@ def check_exercise(fn, exercise, *, profile="minilr", timeout=10.0, seed=0):
     names = [e.name for e in profile.exercises]
     if exercise not in names:
         raise ProfileError(f"profile '{profile.name}' has no exercise '{exercise}'; it has {', '.join(names)}.")
-    from dataclasses import replace
-
     result = run_spec(spec_for(profile, exercise, seed), fn, timeout=timeout, profile=profile)
     return replace(result, strict=profile.strict)  # the text and the badge say how a fragile answer is scored
 
