@@ -17,7 +17,6 @@ exercise                    student's function
 
 import numpy as np
 
-from ...model_selection import validation_curve as _validation_curve
 from ...preprocessing import map_feature as _map_feature
 from .judges import expecting
 from .mistakes import mistakes_for
@@ -88,6 +87,8 @@ def map_feature_spec(seed=0):
 
 # ------------------------------------------------------------------ the validation curve
 def _reference_curve(X_train, y_train, X_val, y_val, lams):
+    from ...model_selection import validation_curve as _validation_curve  # lazily: it imports the estimators
+
     return _validation_curve(X_train, y_train, X_val, y_val, lams, tol=1e-8)
 
 

@@ -12,8 +12,6 @@ Signatures (the same as the student's functions):
 
 import numpy as np
 
-from ...linear import LogisticRegression
-from ...model_selection import cross_entropy
 from .catalogue import Mistake
 
 __all__ = ["LESSON6_CATALOGUE"]
@@ -52,6 +50,9 @@ def map_feature_degree_long(x1, x2, degree=6):
 
 # ------------------------------------------------------------------ the validation curve
 def _curve(X_train, y_train, X_val, y_val, lams, *, fit_on_val=False, penalty=(False, False), swap=False):
+    from ...linear import LogisticRegression  # lazily: the grader's pytest plugin imports no estimator
+    from ...model_selection import cross_entropy
+
     train_costs, val_costs = [], []
     for lam in lams:
         X_fit, y_fit = (X_val, y_val) if fit_on_val else (X_train, y_train)

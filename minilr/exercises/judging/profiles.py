@@ -176,7 +176,7 @@ def _builtin():
             _exercise("softmax", "softmax"),
             _exercise("train_one_vs_all", "one_vs_all", params=("X", "y", "num_labels", "lam"), required=False),
             *(_exercise(kind, kind, required=False) for kind in LESSON_KINDS[1:]),
-        ), strict=True),
+        ), strict=True, forbid=("sklearn",)),  # minilr's own sets: validation_curve fits minilr's estimator
         "lesson": Profile("lesson", (
             _exercise("sigmoid", "sigmoid"),
             _exercise("regularized_cost", "cost", params=("Theta", "X", "y", "l")),
