@@ -18,7 +18,6 @@ Signatures (the same as the student's functions):
 from functools import partial
 
 import numpy as np
-from scipy.optimize import minimize
 
 from ...functions import logsumexp, sigmoid
 from ...functions import softplus_and_sigmoid as _softplus_and_sigmoid
@@ -62,6 +61,8 @@ def fit_logistic(X, t, lam, bias_penalised=False):
     >>> theta.shape, bool(theta[1] > 0)
     ((2,), True)
     """
+    from scipy.optimize import minimize  # lazily: 0.5 s of the grader's start, needed by one-vs-all only
+
     theta0 = np.zeros(X.shape[1])
     result = minimize(logistic_cost, theta0, args=(X, t, lam, bias_penalised), jac=True,
                       method="L-BFGS-B", options={"gtol": 1e-12, "ftol": 1e-15, "maxiter": 2000})
