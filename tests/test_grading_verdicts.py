@@ -303,7 +303,7 @@ def nn_cost(nn_params, n_in, n_h, K, X, y, lambda_=0.0, *, order="C"):
 def cost_function_matrix(theta, X, y):
     theta, X, y = np.matrix(theta), np.matrix(X), np.matrix(y)
     m = X.shape[0]
-    h = expit(X * theta.T)  # `*` of np.matrix: a matrix product
+    h = 1 / (1 + np.exp(-(X * theta.T)))  # `*` of np.matrix: a matrix product
     J = (-y * np.log(h) - (1 - y) * np.log(1 - h)) / m
     return J, (h - y.T).T * X / m  # grad of shape (1, n+1)
 
